@@ -416,3 +416,10 @@ export interface LockdepQueries {
 export interface EventObserver {
   event(e: KernelEvent): void;
 }
+
+/** A harness assertion: `lab_check(cond, "message")` in simulated code. */
+export interface LabCheckResult {
+  message: string;
+  passed: boolean;
+  pos: SourcePos;
+}
