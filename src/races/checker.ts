@@ -1,0 +1,558 @@
+/**
+ * The race check: an observer of kernel events that keeps, per location, the
+ * locks held at each access (Eraser's lockset discipline), the RCU list
+ * rules, and object/entry lifetimes, and reports what one harmless run shows
+ * *could* race. It knows nothing of the interpreter.
+ *
+ * Fields follow Eraser: Virgin -> Exclusive(first thread) -> Shared ->
+ * Shared-Modified, candidate lockset refined only once shared (so an object
+ * initialised by its creator before publication is not reported). Lists are
+ * shared from their first operation: a list head is a meeting point by
+ * construction. When a location is Shared-Modified and its candidate lockset
+ * is empty, the current access is checked pairwise against the remembered
+ * accesses of other threads, so that a report names two concrete accesses.
+ */
+import type {
+  AccessEvent,
+  EventContext,
+  HeapEvent,
+  KernelEnv,
+  KernelEvent,
+  KernelLog,
+  ListEvent,
+  ListOp,
+  LockdepMap,
+  Report,
+} from '../events/types.ts';
+import { describePseudo, excludes, isRcuReader, pseudoBits, pseudoMembers, threadKeyOf } from './context.ts';
+import { ALL, EMPTY, createLocksetTable, intern, intersect, membersOf, type LocksetTable } from './lockset.ts';
+import {
+  heldPhrase,
+  kcsanReport,
+  removedEntryReport,
+  siteName,
+  sitePos,
+  suspiciousRcuReport,
+  topFrame,
+  uafReport,
+  type LockNote,
+  type Side,
+} from './report.ts';
+import type { AccessRec, EntryState, FreedState, ListState, LocState, LocksetId, ThreadKey, ThreadState } from './types.ts';
+
+export interface RaceCheckerOptions {
+  env: KernelEnv;
+  log: KernelLog;
+  /** Stop reporting after this many reports (a runaway loop must not flood the log). Default 64. */
+  maxReports?: number;
+}
+
+/** Remembered accesses per location; the oldest is dropped beyond this. */
+const HISTORY = 32;
+
+interface RaceState {
+  env: KernelEnv;
+  log: KernelLog;
+  maxReports: number;
+  reports: number;
+  seq: number;
+  threads: Map<ThreadKey, ThreadState>;
+  locks: Map<number, LockdepMap>;
+  table: LocksetTable;
+  fields: Map<number, Map<string, LocState>>;
+  lists: Map<number, ListState>;
+  entries: Map<number, EntryState>;
+  freed: Map<number, FreedState>;
+  /** Dedupe for reports not tied to one location's pair set. */
+  once: Set<string>;
+}
+
+// ---------------------------------------------------------------------------
+// Threads and locksets
+
+function thread(s: RaceState, ctx: EventContext): ThreadState {
+  const key = threadKeyOf(ctx);
+  let t = s.threads.get(key);
+  if (!t) {
+    t = {
+      key,
+      held: new Map(),
+      heldVersion: 0,
+      rcuDepth: 0,
+      rcuSince: -1,
+      lastQuiescent: -1,
+      lsRead: [-1, -1, -1, EMPTY],
+      lsWrite: [-1, -1, -1, EMPTY],
+    };
+    s.threads.set(key, t);
+  }
+  return t;
+}
+
+function noteRcu(s: RaceState, t: ThreadState, ctx: EventContext): void {
+  if (isRcuReader(ctx, t.rcuDepth)) {
+    if (t.rcuSince < 0) t.rcuSince = s.seq;
+  } else {
+    t.rcuSince = -1;
+    t.lastQuiescent = s.seq;
+  }
+}
+
+/** Eraser: a write is protected only by locks held for writing; a read by any held lock. */
+function locksetOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boolean): LocksetId {
+  const bits = pseudoBits(ctx);
+  const c = write ? t.lsWrite : t.lsRead;
+  if (c[0] === t.heldVersion && c[1] === ctx.cpu && c[2] === bits) return c[3];
+  const members = pseudoMembers(bits, ctx.cpu);
+  for (const h of t.held.values()) if (!(write && h.read)) members.push(`L${h.lock.id}`);
+  const id = intern(s.table, members);
+  c[0] = t.heldVersion;
+  c[1] = ctx.cpu;
+  c[2] = bits;
+  c[3] = id;
+  return id;
+}
+
+function lockNotes(s: RaceState, id: LocksetId): { locks: LockNote[]; cpuLocal: string[] } {
+  const locks: LockNote[] = [];
+  const cpuLocal: string[] = [];
+  for (const m of membersOf(s.table, id)) {
+    if (m.startsWith('L')) {
+      const l = s.locks.get(Number(m.slice(1)));
+      if (l) locks.push({ name: l.name, classKey: l.key });
+    } else cpuLocal.push(describePseudo(m));
+  }
+  return { locks, cpuLocal };
+}
+
+function side(s: RaceState, rec: AccessRec): Side {
+  return { rec, ...lockNotes(s, rec.lockset) };
+}
+
+function onAcquire(s: RaceState, t: ThreadState, lock: LockdepMap, read: boolean): void {
+  s.locks.set(lock.id, lock);
+  if (lock.lockType === 'rcu') {
+    t.rcuDepth++;
+    return;
+  }
+  if (!excludes(lock)) return;
+  const h = t.held.get(lock.id);
+  if (h) h.count++;
+  else t.held.set(lock.id, { lock, read, count: 1 });
+  t.heldVersion++;
+}
+
+function onRelease(s: RaceState, t: ThreadState, lock: LockdepMap): void {
+  if (lock.lockType === 'rcu') {
+    if (t.rcuDepth > 0) t.rcuDepth--;
+    return;
+  }
+  // A lock released by another context than the one that took it (rare, but
+  // legal for some lock kinds) is dropped from whichever thread holds it.
+  let owner: ThreadState | undefined = t.held.has(lock.id) ? t : undefined;
+  if (!owner) for (const o of s.threads.values()) if (o.held.has(lock.id)) owner = o;
+  if (!owner) return;
+  const h = owner.held.get(lock.id)!;
+  if (--h.count <= 0) owner.held.delete(lock.id);
+  owner.heldVersion++;
+}
+
+// ---------------------------------------------------------------------------
+// Access records
+
+function siteKey(rec: AccessRec): string {
+  const f = topFrame(rec.ctx.stack);
+  const p = sitePos(rec.ctx.stack);
+  return p ? `${f.fn}@${p.file}:${p.line}:${p.col}` : f.fn;
+}
+
+function isIter(op: ListOp): boolean {
+  return op === 'list_iter' || op === 'list_iter_rcu';
+}
+
+function isRcuWriter(op: ListOp | undefined): boolean {
+  return op === 'list_add_rcu' || op === 'list_add_tail_rcu' || op === 'list_del_rcu' || op === 'list_replace_rcu';
+}
+
+/**
+ * RCU's one exception to the lockset rule: an RCU reader using the _rcu
+ * iterator may run alongside writers that use the _rcu primitives (the
+ * writers still need a common lock among themselves, which the lockset
+ * check of writer pairs enforces).
+ */
+function rcuExempt(a: AccessRec, b: AccessRec): boolean {
+  const r = a.write ? b : a;
+  const w = a.write ? a : b;
+  if (r.write || !w.write) return false;
+  return r.op === 'list_iter_rcu' && r.rcuReader && isRcuWriter(w.op);
+}
+
+function conflicts(s: RaceState, a: AccessRec, b: AccessRec): boolean {
+  return (
+    a.thread !== b.thread &&
+    (a.write || b.write) &&
+    !(a.marked && b.marked) &&
+    intersect(s.table, a.lockset, b.lockset) === EMPTY &&
+    !rcuExempt(a, b)
+  );
+}
+
+function remember(map: Map<string, AccessRec>, key: string, rec: AccessRec): void {
+  map.delete(key);
+  map.set(key, rec);
+  if (map.size > HISTORY) map.delete(map.keys().next().value!);
+}
+
+function emit(s: RaceState, r: Report): void {
+  if (s.reports >= s.maxReports) return;
+  s.reports++;
+  s.log.report(r);
+}
+
+// ---------------------------------------------------------------------------
+// Data races
+
+function opName(rec: AccessRec): string {
+  if (!rec.op) return '';
+  if (rec.op === 'list_iter') return ' (list walk)';
+  if (rec.op === 'list_iter_rcu') return ' (_rcu list walk)';
+  return ` (${rec.op}())`;
+}
+
+/** Our one line: what each side held, and that this is an inference. */
+function whyLine(s: RaceState, other: AccessRec, cur: AccessRec): string {
+  const o = side(s, other);
+  const c = side(s, cur);
+  const role = (r: AccessRec) => (r.write ? 'writer' : 'reader');
+  const otherName = other.write === cur.write ? `other ${role(other)}` : role(other);
+  let rcu = '';
+  const r = !other.write ? other : !cur.write ? cur : undefined;
+  const w = r === other ? cur : other;
+  if (r && r.op === 'list_iter' && r.rcuReader && w.op)
+    rcu = '; being in an RCU read-side section does not help a walk that is not list_for_each_entry_rcu()';
+  else if (r && r.op === 'list_iter_rcu' && r.rcuReader && w.op && !isRcuWriter(w.op))
+    rcu = `; ${w.op}() is not RCU-safe, so an RCU reader needs every writer to use the _rcu primitives`;
+  return (
+    `the ${otherName} in ${topFrame(other.ctx.stack).fn}${opName(other)} held ${heldPhrase(o)}; ` +
+    `this ${role(cur)} in ${topFrame(cur.ctx.stack).fn}${opName(cur)} held ${heldPhrase(c)}${rcu}` +
+    ` -- a potential race inferred from locksets, not a caught overlap`
+  );
+}
+
+/**
+ * Eraser refinement for one access, then the pairwise search that turns an
+ * empty candidate lockset into a report about two concrete accesses.
+ */
+function checkShared(s: RaceState, locKey: string, loc: LocState, cur: AccessRec): void {
+  loc.candidate = intersect(s.table, loc.candidate, cur.lockset);
+  if (cur.write) loc.phase = 'shared-modified';
+  const key = `${cur.thread}|${cur.write ? 'w' : 'r'}|${siteKey(cur)}`;
+  if (loc.phase === 'shared-modified' && loc.candidate === EMPTY) {
+    const recs = [...loc.history.values()];
+    for (let i = recs.length - 1; i >= 0; i--) {
+      const h = recs[i];
+      if (!conflicts(s, h, cur)) continue;
+      const a = siteKey(h);
+      const b = siteKey(cur);
+      const pair = `${locKey}|${a < b ? a + '|' + b : b + '|' + a}`;
+      if (loc.reported.has(pair)) continue;
+      loc.reported.add(pair);
+      const o = side(s, h);
+      const c = side(s, cur);
+      const kind = (r: AccessRec) => `${r.write ? 'write' : 'read'}${opName(r)} of ${r.label}`;
+      emit(
+        s,
+        kcsanReport(s.env, o, c, whyLine(s, h, cur), [
+          `${kind(h)} holding ${heldPhrase(o)}: races with ${siteName(cur)}`,
+          `${kind(cur)} holding ${heldPhrase(c)}: races with ${siteName(h)}`,
+        ]),
+      );
+      break;
+    }
+  }
+  remember(loc.history, key, cur);
+}
+
+function newLoc(phase: LocState['phase'], owner: ThreadKey): LocState {
+  return { phase, owner, candidate: ALL, history: new Map(), reported: new Set() };
+}
+
+// ---------------------------------------------------------------------------
+// Lifetimes: freed objects and unlinked entries
+
+function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec): boolean {
+  const f = s.freed.get(objId);
+  if (!f || f.rec.thread === cur.thread) return false;
+  // A reader whose read-side section already covered the kfree_rcu() is
+  // guaranteed the object outlives the section; a later one is not.
+  if (f.how === 'kfree_rcu' && cur.rcuReader && t.rcuSince >= 0 && t.rcuSince < f.rec.seq) return false;
+  const k = `uaf|${objId}|${siteKey(cur)}`;
+  if (s.once.has(k)) return false;
+  s.once.add(k);
+  const freer = `${f.how}() in ${siteName(f.rec)} (${f.rec.thread.startsWith('task') ? `task ${f.rec.ctx.task.pid}` : 'interrupt'} on cpu ${f.rec.ctx.cpu})`;
+  let why: string;
+  if (f.how === 'kfree') why = `${f.label} was freed by ${freer} before this access from another context`;
+  else if (!cur.rcuReader)
+    why = `${f.label} was queued for freeing by ${freer}; this access is outside any RCU read-side critical section, so the grace period may already have ended`;
+  else
+    why =
+      `${f.label} was queued for freeing by ${freer}; this RCU read-side section began after that ` +
+      `(the pointer was kept across a quiescent state), so it does not hold off the grace period -- pin the object with a reference before leaving the section`;
+  emit(s, uafReport(s.env, cur, f.rec, f.how, f.label, f.lo, f.hi, `${why} -- a potential use-after-free inferred from lifetimes, not a caught access`));
+  return true;
+}
+
+function checkRemoved(s: RaceState, t: ThreadState, e: ListEvent, cur: AccessRec): void {
+  if (!e.entry) return;
+  const es = s.entries.get(e.entry.objId);
+  const rm = es?.removed;
+  if (!es || !rm || rm.thread === cur.thread || es.head !== e.head.objId) return;
+  // list_del_rcu() keeps ->next valid for readers that were already inside.
+  if (rm.op === 'list_del_rcu' && cur.op === 'list_iter_rcu' && cur.rcuReader && t.rcuSince >= 0 && t.rcuSince < rm.seq) return;
+  const k = `removed|${e.entry.objId}|${siteKey(cur)}|${siteKey(rm)}`;
+  if (s.once.has(k)) return;
+  s.once.add(k);
+  const at = { ...cur, addr: e.entry.addr };
+  const held = heldPhrase(side(s, cur));
+  const why =
+    `${es.label} was taken off ${es.headLabel} by ${rm.op}() in ${siteName(rm)} (${rm.thread.startsWith('task') ? `task ${rm.ctx.task.pid}` : 'interrupt'} on cpu ${rm.ctx.cpu}) ` +
+    `before this walk (holding ${held}) continued from it: a cursor kept across a lock release or a quiescent state must be pinned and re-checked to be still on the list`;
+  emit(s, removedEntryReport(s.env, at, rm, es.label, es.headLabel, why));
+}
+
+// ---------------------------------------------------------------------------
+// RCU list rules
+
+function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
+  // list_for_each_entry_rcu() outside any reader and without a lock is what
+  // CONFIG_PROVE_RCU_LIST's __list_check_rcu() warns about.
+  if (cur.op === 'list_iter_rcu' && !cur.rcuReader && !membersOf(s.table, cur.lockset).some((m) => m.startsWith('L'))) {
+    const k = `rcu-nonreader|${siteKey(cur)}`;
+    if (!s.once.has(k)) {
+      s.once.add(k);
+      emit(
+        s,
+        suspiciousRcuReport(
+          s.env,
+          cur,
+          cur,
+          'RCU-list traversed in non-reader section!',
+          [`rcu_scheduler_active = 2, debug_locks = 1`, `no locks held by ${cur.ctx.task.comm}/${cur.ctx.task.pid}.`],
+          [{ rec: cur, message: `list_for_each_entry_rcu() over ${st.label} outside rcu_read_lock() and without the writers' lock` }],
+          [],
+        ),
+      );
+    }
+  }
+  const writers = [...st.writers.values()];
+  const rcuW = writers.filter((w) => isRcuWriter(w.op));
+  const plainW = writers.filter((w) => !isRcuWriter(w.op));
+  if (rcuW.length === 0 || plainW.length === 0) return;
+  // Mixing only matters when someone reads without the writers' common lock.
+  const lockless = [...st.readers.values()].filter((r) => intersect(s.table, r.lockset, st.writerLocks) === EMPTY);
+  if (lockless.length === 0) return;
+  const reader = lockless[lockless.length - 1];
+  for (const a of rcuW)
+    for (const b of plainW) {
+      const k = `${siteKey(a)}|${siteKey(b)}`;
+      if (st.mixReported.has(k)) continue;
+      st.mixReported.add(k);
+      const line = (w: AccessRec) =>
+        `  ${w.op}() in ${siteName(w)}, ${w.thread.startsWith('task') ? `task ${w.ctx.task.pid}` : 'interrupt'} on cpu ${w.ctx.cpu}, holding ${heldPhrase(side(s, w))}`;
+      const info = [
+        `RCU-list ${st.label} is read without the writers' lock, but its writers mix primitives:`,
+        line(a),
+        line(b),
+        `reader: ${reader.op === 'list_iter_rcu' ? 'list_for_each_entry_rcu()' : 'list walk (not _rcu)'} in ${siteName(reader)}, holding ${heldPhrase(side(s, reader))}`,
+        `One _rcu writer does not make an RCU list: either every writer uses the _rcu primitives under one common lock`,
+        `and every lockless reader uses the _rcu iterators inside rcu_read_lock(), or the readers take the writers' lock.`,
+      ];
+      const locks = [...lockNotes(s, a.lockset).locks, ...lockNotes(s, b.lockset).locks];
+      emit(
+        s,
+        suspiciousRcuReport(
+          s.env,
+          b,
+          cur,
+          `RCU-list written with both ${a.op}() and ${b.op}()!`,
+          info,
+          [
+            { rec: a, message: `${a.op}() on ${st.label}, while ${siteName(b)} uses ${b.op}() on the same list` },
+            { rec: b, message: `${b.op}() is not RCU-safe, yet ${siteName(a)} uses ${a.op}() on the same list for lockless readers` },
+          ],
+          locks.filter((l, i) => locks.findIndex((m) => m.name === l.name) === i),
+        ),
+      );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
+  const rec: AccessRec = {
+    thread: t.key,
+    ctx: e.ctx,
+    write: e.write,
+    marked: e.marked,
+    lockset: locksetOf(s, t, e.ctx, e.write),
+    rcuReader: t.rcuSince >= 0,
+    seq: s.seq,
+    addr: e.loc.addr,
+    size: e.loc.size,
+    label: e.loc.label,
+  };
+  if (s.freed.size > 0 && checkFreed(s, t, e.loc.objId, rec)) return;
+  let byField = s.fields.get(e.loc.objId);
+  if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
+  const loc = byField.get(e.loc.field);
+  if (!loc) {
+    byField.set(e.loc.field, newLoc('exclusive', t.key));
+    return;
+  }
+  if (loc.phase === 'exclusive') {
+    if (loc.owner === t.key) return;
+    loc.phase = 'shared';
+  }
+  checkShared(s, `${e.loc.objId}:${e.loc.field}`, loc, rec);
+}
+
+function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
+  const write = !isIter(e.op);
+  const rec: AccessRec = {
+    thread: t.key,
+    ctx: e.ctx,
+    write,
+    marked: false,
+    lockset: locksetOf(s, t, e.ctx, write),
+    rcuReader: t.rcuSince >= 0,
+    op: e.op,
+    seq: s.seq,
+    addr: e.head.addr,
+    size: 8,
+    label: e.head.label,
+  };
+  if (s.freed.size > 0) {
+    if (checkFreed(s, t, e.head.objId, rec)) return;
+    if (e.entry && checkFreed(s, t, e.entry.objId, { ...rec, addr: e.entry.addr, label: e.entry.label })) return;
+  }
+  let st = s.lists.get(e.head.objId);
+  if (!st) {
+    st = {
+      loc: newLoc('shared', t.key),
+      label: e.head.label,
+      addr: e.head.addr,
+      writers: new Map(),
+      writerLocks: ALL,
+      readers: new Map(),
+      mixReported: new Set(),
+    };
+    s.lists.set(e.head.objId, st);
+  }
+  if (e.entry) {
+    if (!write) checkRemoved(s, t, e, rec);
+    else if (e.op.startsWith('list_del')) {
+      const es = s.entries.get(e.entry.objId);
+      if (es && es.head === e.head.objId) es.removed = rec;
+      else
+        s.entries.set(e.entry.objId, { head: e.head.objId, headLabel: e.head.label, label: e.entry.label, addr: e.entry.addr, removed: rec });
+    } else if (e.op.startsWith('list_add') || e.op.startsWith('list_move'))
+      s.entries.set(e.entry.objId, { head: e.head.objId, headLabel: e.head.label, label: e.entry.label, addr: e.entry.addr, removed: null });
+  }
+  checkShared(s, `list:${e.head.objId}`, st.loc, rec);
+  const site = `${t.key}|${siteKey(rec)}`;
+  if (write) {
+    remember(st.writers, site, rec);
+    st.writerLocks = intersect(s.table, st.writerLocks, rec.lockset);
+  } else remember(st.readers, site, rec);
+  checkRcuRules(s, st, rec);
+}
+
+function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
+  if (e.kind === 'alloc') {
+    // Identities are not reused in practice, but a fresh object must not inherit any history.
+    s.freed.delete(e.objId);
+    s.fields.delete(e.objId);
+    s.lists.delete(e.objId);
+    s.entries.delete(e.objId);
+    return;
+  }
+  const rec: AccessRec = {
+    thread: t.key,
+    ctx: e.ctx,
+    write: true,
+    marked: false,
+    lockset: EMPTY,
+    rcuReader: t.rcuSince >= 0,
+    seq: s.seq,
+    addr: e.lo,
+    size: Number(e.hi - e.lo),
+    label: e.label,
+  };
+  s.freed.set(e.objId, { how: e.kind, rec, label: e.label, lo: e.lo, hi: e.hi });
+}
+
+function onEvent(s: RaceState, e: KernelEvent): void {
+  s.seq++;
+  const t = thread(s, e.ctx);
+  switch (e.kind) {
+    case 'acquire':
+      onAcquire(s, t, e.lock, e.read !== 0);
+      break;
+    case 'release':
+      onRelease(s, t, e.lock);
+      break;
+    case 'downgrade': {
+      const h = t.held.get(e.lock.id);
+      if (h) {
+        h.read = true;
+        t.heldVersion++;
+      }
+      break;
+    }
+    case 'hardirq_exit':
+    case 'softirq_exit':
+    case 'nmi_exit': {
+      // ctx is the interrupted context; the handler's own thread leaves its reader section.
+      const k = e.kind === 'hardirq_exit' ? 'hardirq' : e.kind === 'softirq_exit' ? 'softirq' : 'nmi';
+      const h = s.threads.get(`${k}@${e.ctx.cpu}`);
+      if (h) {
+        h.rcuSince = -1;
+        h.lastQuiescent = s.seq;
+      }
+      break;
+    }
+    case 'lock_init':
+    case 'set_class':
+      s.locks.set(e.lock.id, e.lock);
+      break;
+    default:
+      break;
+  }
+  noteRcu(s, t, e.ctx);
+  if (e.kind === 'access') onAccess(s, t, e);
+  else if (e.kind === 'list') onList(s, t, e);
+  else if (e.kind === 'alloc' || e.kind === 'kfree' || e.kind === 'kfree_rcu') onHeap(s, t, e);
+}
+
+export function createRaceState(opts: RaceCheckerOptions): RaceState {
+  return {
+    env: opts.env,
+    log: opts.log,
+    maxReports: opts.maxReports ?? 64,
+    reports: 0,
+    seq: 0,
+    threads: new Map(),
+    locks: new Map(),
+    table: createLocksetTable(),
+    fields: new Map(),
+    lists: new Map(),
+    entries: new Map(),
+    freed: new Map(),
+    once: new Set(),
+  };
+}
+
+export function raceEvent(s: RaceState, e: KernelEvent): void {
+  onEvent(s, e);
+}

@@ -1,0 +1,102 @@
+/**
+ * What an EventContext means for concurrency: which thread it is, which
+ * CPU-local exclusion it enjoys, and whether it is an RCU reader.
+ */
+import type { EventContext, LockdepMap } from '../events/types.ts';
+import type { ThreadKey } from './types.ts';
+
+/** Serving a softirq sets bit 0 of the SC count; local_bh_disable() adds 2. */
+function servingSoftirq(ctx: EventContext): boolean {
+  return (ctx.softirqCount & 1) === 1;
+}
+
+export function inInterrupt(ctx: EventContext): boolean {
+  return ctx.nmi || ctx.hardirqCount > 0 || servingSoftirq(ctx);
+}
+
+/**
+ * The concurrency unit an access belongs to. Handlers of one kind never nest
+ * on one CPU, so "the hardirq context of CPU n" is a single sequential thread;
+ * tasks migrate, so they are keyed by pid (the idle tasks all have pid 0).
+ */
+export function threadKeyOf(ctx: EventContext): ThreadKey {
+  if (ctx.nmi) return `nmi@${ctx.cpu}`;
+  if (ctx.hardirqCount > 0) return `hardirq@${ctx.cpu}`;
+  if (servingSoftirq(ctx)) return `softirq@${ctx.cpu}`;
+  return ctx.task.pid === 0 ? `task:0@${ctx.cpu}` : `task:${ctx.task.pid}`;
+}
+
+/** KCSAN's get_thread_desc(): `task 123`, or `interrupt` outside task context. */
+export function threadDesc(ctx: EventContext): string {
+  return inInterrupt(ctx) ? 'interrupt' : `task ${ctx.task.pid}`;
+}
+
+/**
+ * CPU-local pseudo-locks held by an access. Each one stands for a way the
+ * kernel excludes other contexts *on the same CPU only*, and is handed out
+ * so that two accesses share one exactly when they cannot overlap:
+ * - `irqs@n`: hard IRQs off on CPU n, or being a hardirq handler there
+ *   (handlers do not nest, and a task with IRQs off cannot be interrupted);
+ * - `bh@n`: no softirq can run on CPU n (BH or IRQs off in a task, or being
+ *   the softirq context itself) — but a hardirq can still come in, so hardirq
+ *   context does not hold it;
+ * - `preempt@n`: the task cannot be preempted by another task on CPU n;
+ *   interrupts still can, so interrupt contexts do not hold it.
+ * NMIs are excluded by nothing.
+ */
+export const IRQS_OFF = 1;
+export const BH_OFF = 2;
+export const PREEMPT_OFF = 4;
+
+export function pseudoBits(ctx: EventContext): number {
+  if (ctx.nmi) return 0;
+  const irqsOff = !ctx.hardirqsEnabled;
+  if (ctx.hardirqCount > 0) return IRQS_OFF;
+  if (servingSoftirq(ctx)) return (irqsOff ? IRQS_OFF : 0) | BH_OFF;
+  const bhOff = !ctx.softirqsEnabled || ctx.softirqCount >= 2;
+  if (irqsOff) return IRQS_OFF | BH_OFF | PREEMPT_OFF;
+  if (bhOff) return BH_OFF | PREEMPT_OFF;
+  return ctx.preemptCount > 0 ? PREEMPT_OFF : 0;
+}
+
+export function pseudoMembers(bits: number, cpu: number): string[] {
+  const out: string[] = [];
+  if (bits & IRQS_OFF) out.push(`irqs@${cpu}`);
+  if (bits & BH_OFF) out.push(`bh@${cpu}`);
+  if (bits & PREEMPT_OFF) out.push(`preempt@${cpu}`);
+  return out;
+}
+
+export function pseudoLocks(ctx: EventContext): string[] {
+  return pseudoMembers(pseudoBits(ctx), ctx.cpu);
+}
+
+/**
+ * Inside an RCU read-side critical section: rcu_read_lock() held, or any
+ * region that disables preemption, BH or IRQs (all one flavour since the RCU
+ * consolidation), or interrupt context.
+ */
+export function isRcuReader(ctx: EventContext, rcuDepth: number): boolean {
+  return (
+    rcuDepth > 0 ||
+    !ctx.hardirqsEnabled ||
+    ctx.hardirqCount > 0 ||
+    ctx.nmi ||
+    ctx.preemptCount > 0 ||
+    !ctx.softirqsEnabled ||
+    ctx.softirqCount > 0
+  );
+}
+
+/** Maps that give no mutual exclusion: RCU read side, and bare lockdep maps (workqueue, fs_reclaim). */
+export function excludes(lock: LockdepMap): boolean {
+  return lock.lockType !== 'rcu' && lock.lockType !== 'lockdep_map';
+}
+
+/** How a pseudo-lock reads in a report line. */
+export function describePseudo(member: string): string {
+  const [what, cpu] = member.split('@');
+  if (what === 'irqs') return `IRQs off on cpu ${cpu}`;
+  if (what === 'bh') return `BH off on cpu ${cpu}`;
+  return `preemption off on cpu ${cpu}`;
+}
