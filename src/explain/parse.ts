@@ -1,0 +1,976 @@
+/**
+ * Cutting a log into reports and giving every line of a report its role.
+ *
+ * One pass over the lines. A header line opens a report; the report's
+ * builder then reads lines one by one, keeping a small "section" state
+ * (which part of the layout it is in, which lock line it expects next).
+ * Lines it recognises get a role; lines it does not are left unplaced but do
+ * not end the report, because other tasks print into the middle of reports.
+ * A report ends at the next header, at an Oops or WARN that starts, at the
+ * end of its final stack, or after several unrecognised lines in a row.
+ */
+import { matchHeader, LESSONS } from './kinds.ts';
+import { indentOf, peel } from './prefix.ts';
+import {
+  decodeContext,
+  decodeUsage,
+  decodeWait,
+  isStackNoise,
+  parseFrame,
+  parseKernelIdent,
+  parseLockText,
+  parseTaskWord,
+  splitClassName,
+} from './decode.ts';
+import type {
+  DecodedKind,
+  DecodedLine,
+  DecodedLock,
+  DecodedReport,
+  DecodedScenario,
+  DecodedTask,
+  LineRole,
+  ScenarioLane,
+  ScenarioStep,
+  StackRef,
+} from './types.ts';
+import { meaningOf } from './meaning.ts';
+
+/** Consecutive unrecognised non-blank lines after which a report is considered over. */
+const MAX_MISSES = 6;
+
+type Section =
+  | 'head'
+  | 'body'
+  | 'stack'
+  | 'scenario'
+  | 'held'
+  | 'path'
+  | 'message'
+  | 'dump';
+
+type LockRole = DecodedLock['role'];
+
+interface RawStep {
+  n: number;
+  indent: number;
+  body: string;
+}
+
+/** Lines that start something that is not this report: the report is over. */
+const FOREIGN_START =
+  /^(?:-+\[ cut here \]-+$|BUG: unable to handle|BUG: KASAN:|BUG: KFENCE:|BUG: kernel NULL pointer|Oops: |Oops\b|Kernel panic|general protection fault|kernel BUG at|Internal error: |WARNING: CPU: \d+ PID: \d+ at |WARNING: .* at .*:\d+ |INFO: task .* blocked for more than|watchdog: BUG: soft lockup|rcu: INFO: |Unable to handle kernel)/;
+
+class Builder {
+  readonly report: DecodedReport;
+  readonly index: number;
+  private section: Section = 'head';
+  private expect: LockRole | undefined;
+  private expectNestName = false;
+  private expectDependency = false;
+  private expectChainExists = false;
+  private expectReleaseFrame = false;
+  private stack: number | undefined;
+  private misses = 0;
+  private lastPlaced: number;
+  private steps: RawStep[] = [];
+  private scenarioTitle = '';
+  private heldByIndex = new Map<number, number>();
+  private lastLockKey = '';
+  private lastLockIdx = -1;
+  private complete = false;
+  private chainDepth = new Map<number, { name: string; stack: number }>();
+  private dependency: string[] | undefined;
+  private linesSinceHeader = 0;
+  private lastFed = 0;
+  /** Set when the report reached its natural end; close() must still run. */
+  closed = false;
+  private finished = false;
+  private readonly out: DecodedLine[];
+
+  constructor(
+    out: DecodedLine[],
+    kind: DecodedKind,
+    headerLine: number,
+    header: string,
+    index: number,
+    irqState?: string,
+  ) {
+    this.out = out;
+    this.index = index;
+    this.report = {
+      kind,
+      header,
+      start: headerLine + 1,
+      end: headerLine + 1,
+      irqState,
+      locks: [],
+      lockNames: [],
+      stacks: [],
+      lesson: LESSONS[kind],
+      meaning: '',
+      truncated: true,
+    };
+    this.lastPlaced = headerLine;
+    this.place(headerLine, 'header', headerExplain(kind, header));
+    if (kind === 'locks-held-at-exit') {
+      const m = /([^ ]+\/\d+) still has locks held!/.exec(header);
+      const t = m ? parseTaskWord(m[1]) : undefined;
+      if (t) this.report.task = t;
+      this.section = 'head';
+    }
+    if (kind === 'kcsan-data-race') {
+      this.report.summary = header.replace(/^BUG: KCSAN: /, '');
+    }
+    if (kind === 'sleeping-in-atomic') {
+      const at = /invalid context at (.*)$/.exec(header);
+      if (at) this.report.summary = `might_sleep() check failed at ${at[1]}`;
+    }
+    if (kind === 'unknown') this.section = 'message';
+  }
+
+  /** Claim a separator printed just before the header (the `====` line and the blank before it). */
+  claimBefore(i: number): void {
+    let j = this.report.start - 2;
+    for (let k = 0; k < 2 && j >= 0 && j > i - 3; k++, j--) {
+      const l = this.out[j];
+      if (l.placed) break;
+      if (/^=+$/.test(l.body) && l.body.length >= 10) {
+        this.place(j, 'separator', 'Separator: a lockdep report starts here.');
+        this.report.start = j + 1;
+        const blank = this.out[j - 1];
+        if (blank && !blank.placed && blank.body === '') {
+          this.place(j - 1, 'blank', 'Lockdep prints an empty line before every report.');
+          this.report.start = j;
+        }
+        break;
+      }
+      if (l.body !== '') break;
+    }
+  }
+
+  private place(i: number, role: LineRole, explain?: string, extra?: { lock?: number; stack?: number }): void {
+    const l = this.out[i];
+    l.placed = true;
+    l.role = role;
+    l.report = this.index;
+    if (explain) l.explain = explain;
+    if (extra?.lock !== undefined) l.lock = extra.lock;
+    if (extra?.stack !== undefined) l.stack = extra.stack;
+    if (role !== 'blank') this.lastPlaced = i;
+  }
+
+  /** Feed line i; returns false when the report is over (the line is not consumed). */
+  feed(i: number, indent: number): boolean {
+    const body = this.out[i].body;
+    this.linesSinceHeader++;
+    this.lastFed = i;
+    if (body === '') {
+      this.place(i, 'blank', 'Empty line, part of the report layout.');
+      // An empty line ends a frame list in old layouts, never a report.
+      return true;
+    }
+    if (FOREIGN_START.test(body) && !(this.report.kind === 'unknown' && this.linesSinceHeader <= 2)) {
+      return false;
+    }
+    if (/^=+$/.test(body) && body.length >= 10) {
+      if (this.report.kind === 'kcsan-data-race' && this.linesSinceHeader > 3) {
+        this.place(i, 'end', 'End of the KCSAN report.');
+        this.complete = true;
+        this.closed = true;
+        return true;
+      }
+      // The next report's separator: leave it for the header that follows.
+      return false;
+    }
+    if (/^-+\[ end trace [0-9a-f]+ \]-+$/.test(body) || /^---\[ end trace/.test(body)) {
+      this.place(i, 'end', 'End of the warning trace.');
+      this.closed = true;
+      return true;
+    }
+    const handled = this.classify(i, body, indent);
+    if (handled) {
+      this.misses = 0;
+      return true;
+    }
+    this.misses++;
+    return this.misses < MAX_MISSES;
+  }
+
+  private classify(i: number, body: string, indent: number): boolean {
+    const r = this.report;
+
+    // Ident and the dashed separator right after the header.
+    if (this.linesSinceHeader <= 3 && !r.kernel) {
+      const k = parseKernelIdent(body);
+      if (k) {
+        r.kernel = k;
+        this.place(i, 'kernel', kernelExplain(k.raw, k.tainted, k.taint));
+        return true;
+      }
+    }
+    if (/^-{10,}$/.test(body) && this.linesSinceHeader <= 4) {
+      this.place(i, 'separator', 'Separator: the report body follows.');
+      this.section = 'body';
+      return true;
+    }
+
+    if (this.expectChainExists && body.includes('-->')) {
+      this.expectChainExists = false;
+      const names = body.split('-->').map((s) => s.trim()).filter((s) => s.length > 0);
+      r.chain = r.chain ?? { nodes: [], edges: [] };
+      r.chain.exists = names;
+      this.place(i, 'chain-exists', `The whole dependency path lockdep found: ${names.join(' -> ')}. Each arrow means "was held while taking".`);
+      return true;
+    }
+    if (this.expectDependency && body.includes('->')) {
+      this.expectDependency = false;
+      const cut = body.indexOf('} -> (');
+      const cut2 = cut >= 0 ? cut : body.indexOf('} -> ');
+      if (cut2 >= 0) {
+        const a = parseLockText(body.slice(0, cut2 + 1));
+        const rest = body.slice(cut2 + 4).trim();
+        const b = parseLockText(rest) ?? parseLockText(rest.replace(/^\(/, '(('));
+        if (a && b) {
+          this.dependency = [a.name, b.name];
+          this.place(i, 'dependency', `The new dependency: ${a.name} would be held while taking ${b.name}.`);
+          return true;
+        }
+      }
+    }
+    if (this.expectNestName && /^[^ ()]+$/.test(body)) {
+      this.expectNestName = false;
+      const idx = this.addLock({ name: body }, 'nest', i);
+      this.place(i, 'lock', `The nest lock ${body} that the annotation says must be held, but is not.`, { lock: idx });
+      return true;
+    }
+
+    const text = this.fixedText(i, body);
+    if (text) return true;
+
+    if (this.section === 'scenario') {
+      if (/^(?:(?:r?lock|sync)\(.*\);|local_irq_disable\(\);|<Interrupt>)$/.test(body)) {
+        this.steps.push({ n: i + 1, indent, body });
+        this.place(i, 'scenario-step', stepExplain(body));
+        return true;
+      }
+    }
+
+    // Lock lines.
+    const lt = parseLockText(body);
+    if (lt) {
+      const key = `${lt.address ?? ''} ${lt.name}`;
+      if (key === this.lastLockKey && this.lastLockIdx >= 0 && i - this.lastPlaced <= 1) {
+        // syzbot repeats a lock line once per inlined frame of its `at:`.
+        const lk = r.locks[this.lastLockIdx];
+        lk.lines.push(i + 1);
+        this.place(i, this.out[this.lastPlaced].role === 'held-lock' ? 'held-lock' : 'lock', 'The same lock again: the kernel prints one line per inlined function of the acquire site.', { lock: this.lastLockIdx });
+        return true;
+      }
+      const role: LockRole = this.expect ?? 'other';
+      this.expect = undefined;
+      const idx = this.addLock(lt, role, i);
+      this.place(i, 'lock', lockExplain(r.locks[idx], role), { lock: idx });
+      this.lastLockKey = key;
+      this.lastLockIdx = idx;
+      this.stack = undefined;
+      if (this.section === 'stack') this.section = 'body';
+      return true;
+    }
+
+    // Frames of the stack that is open.
+    if (this.expectReleaseFrame) {
+      const f = parseFrame(body);
+      if (f !== undefined) {
+        this.place(i, 'stack-frame', `Where the release happened: ${f || 'an address without symbol'}.`);
+        return true;
+      }
+      this.expectReleaseFrame = false;
+    }
+    if (this.section === 'stack' || this.section === 'dump' || this.section === 'path') {
+      const f = parseFrame(body);
+      if (f !== undefined || body === '...') {
+        if (this.stack === undefined) this.stack = this.openStack('Call Trace', i);
+        const s = r.stacks[this.stack];
+        s.lines.push(i + 1);
+        if (f && !body.startsWith('?')) s.frames.push(f);
+        const unreliable = body.startsWith('?') || /\] \? /.test(body);
+        this.place(
+          i,
+          'stack-frame',
+          body === '...'
+            ? 'Lockdep skipped the frames between the irq-unsafe use and its saved trace.'
+            : unreliable
+              ? `${f}: a "?" frame is a stale return address found on the stack, probably not part of this call chain.`
+              : `${f || 'frame'}: part of the stack "${s.label}".`,
+          { stack: this.stack },
+        );
+        return true;
+      }
+      if (isStackNoise(body)) {
+        const isTaskMark = /^<\/?(?:TASK|IRQ|NMI|SOFTIRQ)>|^<EOI>/.test(body);
+        const role: LineRole = isTaskMark ? 'stack-frame' : 'registers';
+        if (this.stack !== undefined) r.stacks[this.stack].lines.push(i + 1);
+        this.place(i, role, noiseExplain(body), this.stack !== undefined ? { stack: this.stack } : undefined);
+        if (body === '</TASK>' && this.section !== 'path' && this.complete) this.closed = true;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private openStack(label: string, titleLine: number): number {
+    this.report.stacks.push({ label, title: titleLine + 1, lines: [], frames: [] });
+    return this.report.stacks.length - 1;
+  }
+
+  private beginStack(i: number, label: string, explain: string): void {
+    this.stack = this.openStack(label, i);
+    this.section = 'stack';
+    this.place(i, 'stack-title', explain, { stack: this.stack });
+  }
+
+  private addLock(lt: { address?: string; name: string; usage?: string; wait?: string; at?: string }, role: LockRole, i: number): number {
+    const r = this.report;
+    const cn = splitClassName(lt.name);
+    const lock: DecodedLock = {
+      name: lt.name,
+      className: cn.className,
+      version: cn.version,
+      subclass: cn.subclass,
+      role,
+      usage: lt.usage ? decodeUsage(lt.usage) : undefined,
+      waitType: lt.wait ? decodeWait(lt.wait) : undefined,
+      address: lt.address,
+      at: lt.at,
+      lines: [i + 1],
+    };
+    r.locks.push(lock);
+    if (!r.lockNames.includes(lt.name)) r.lockNames.push(lt.name);
+    return r.locks.length - 1;
+  }
+
+  private setTask(word: string, rest: string): DecodedTask | undefined {
+    const t = parseTaskWord(word);
+    if (!t) return undefined;
+    const ctx = decodeContext(rest);
+    if (ctx) t.context = ctx;
+    if (!this.report.task || (!this.report.task.context && ctx)) this.report.task = t;
+    return t;
+  }
+
+  /** Every fixed sentence of every layout. Returns true when the line was placed. */
+  private fixedText(i: number, body: string): boolean {
+    const r = this.report;
+    let m: RegExpExecArray | null;
+
+    // --- task lines
+    m = /^([^ ]+) ((?:\[HC\d+\[\d+\]:SC\d+\[\d+\]:HE\d+:SE\d+\] )?)(is trying to acquire lock:|is trying to acquire:|takes:|is trying to lock:|just changed the state of lock:)$/.exec(body);
+    if (m) {
+      const t = this.setTask(m[1], m[2]);
+      if (t) {
+        this.expect = 'acquiring';
+        const ctx = t.context ? ` Its state: ${t.context.words}.` : '';
+        const what =
+          m[3] === 'takes:'
+            ? 'takes the lock on the next line, which gives the lock class a new usage bit'
+            : m[3] === 'just changed the state of lock:'
+              ? 'just gave the lock on the next line a new irq usage bit'
+              : 'is acquiring the lock on the next line: this acquisition triggered the report';
+        this.place(i, 'task', `Task ${t.comm} (pid ${t.pid}) ${what}.${ctx}`);
+        return true;
+      }
+    }
+    m = /^([^ ]+) is trying to release lock \((.*)\) at:$/.exec(body);
+    if (m && this.setTask(m[1], '')) {
+      const idx = this.addLock({ name: m[2] }, 'released', i);
+      this.place(i, 'task', `Task ${m[1]} releases ${m[2]}, but lockdep has no record of it holding that lock; the next line is where.`, { lock: idx });
+      this.expectReleaseFrame = true;
+      return true;
+    }
+    m = /^([^ ]+) is freeing memory ([0-9a-fx]+)-([0-9a-fx]+), with a lock still held there!$/.exec(body);
+    if (m && this.setTask(m[1], '')) {
+      this.expect = 'freed';
+      this.place(i, 'task', `Task ${m[1]} frees (or re-initialises) memory ${m[2]}-${m[3]} while a lock inside it is held; that lock is on the next line.`);
+      return true;
+    }
+    m = /^([^ ]+) is leaving the kernel with locks still held!$/.exec(body);
+    if (m && this.setTask(m[1], '')) {
+      this.place(i, 'task', `Task ${m[1]} returns from a system call to user space with locks held; they are listed below.`);
+      return true;
+    }
+
+    // --- fixed sentences
+    const fixed: Array<[RegExp, LineRole, string, (() => void)?]> = [
+      [/^but task is already holding lock:$/, 'text', 'The lock on the next line is already held by this task.', () => (this.expect = 'holding')],
+      [/^and this task is already holding:$/, 'text', 'The lock on the next line is already held by this task.', () => (this.expect = 'holding')],
+      [/^which lock already depends on the new lock\.$/, 'text', 'Somewhere in the past, the new lock was held while this one was taken: the reverse order. The chain below proves it.'],
+      [/^which would create a new lock dependency:$/, 'text', 'Taking the new lock now would add this dependency edge to the lock graph:', () => (this.expectDependency = true)],
+      [/^the existing dependency chain \(in reverse order\) is:$/, 'chain-title', 'The recorded dependencies that form the cycle, newest-held first. Each "-> #N" entry shows the stack where that lock was taken while the previous one was held.', () => (this.section = 'body')],
+      [/^other info that might help us debug this:$/, 'text', 'What follows: a deadlock scenario, the locks held, and the current stack.', () => (this.section = 'body')],
+      [/^Chain exists of:$/, 'chain-exists', 'The full path of lock classes involved (the scenario below shows only its ends).', () => (this.expectChainExists = true)],
+      [/^\*\*\* DEADLOCK \*\*\*$/, 'deadlock', 'The scenario above would deadlock if the CPUs interleave that way. Lockdep reports the possibility, not an actual hang.', () => (this.section = 'body')],
+      [/^May be due to missing lock nesting notation$/, 'hint', 'If the two locks are different instances of one class taken in a fixed order, annotate it (spin_lock_nested, mutex_lock_nested) instead of silencing lockdep.'],
+      [/^and interrupts could create inverse lock ordering between them\.$/, 'text', 'An interrupt arriving while one lock is held can take the other: the order between them becomes inverted.'],
+      [/^but there are no more locks to release!$/, 'text', 'Lockdep found no matching held lock in the current context: a double unlock, an unlock of a lock never taken, or an unlock from another context.'],
+      [/^but this task is not holding:$/, 'text', 'The nest lock named on the next line should have been held before taking a lock annotated with it.', () => (this.expectNestName = true)],
+      [/^INFO: lockdep is turned off\.$/, 'text', 'Lockdep already turned itself off after an earlier report, so it cannot list the held locks.'],
+      [/^turning off the locking correctness validator\.$/, 'text', 'Lockdep disables itself now: only this first problem is reported.'],
+      [/^Reported by Kernel Concurrency Sanitizer on:$/, 'text', 'The CPU, task and kernel that observed the race follow.', () => (this.section = 'dump', this.complete = true)],
+      [/^rcu_scheduler_active = \d+, debug_locks = \d+$/, 'rcu-state', 'RCU state: rcu_scheduler_active 2 means the scheduler is fully up; debug_locks 0 would mean lockdep was already off (held-lock info may be stale).'],
+      [/^\[?RCU used illegally from (?:offline CPU|extended quiescent state)!\]?$/, 'rcu-state', 'RCU was used where RCU is not watching (offline CPU or idle/user extended quiescent state).'],
+      [/^Possible false positive due to lockdep disabling via debug_locks = 0$/, 'rcu-state', 'Lockdep was already off, so the "locks held" view may be incomplete.'],
+      [/^Preemption disabled at:$/, 'stack-title', 'Where preemption was last disabled (the reason the context is atomic).', () => this.beginStack(i, 'Preemption disabled at', '')],
+      [/^the lock comparison function returns -?\d+:$/, 'text', 'The class has a lock_set_cmp_fn(); it did not allow this order.'],
+    ];
+    for (const [re, role, explain, act] of fixed) {
+      if (re.test(body)) {
+        if (act) act();
+        if (!this.out[i].placed) this.place(i, role, explain);
+        else this.out[i].explain = this.out[i].explain || explain;
+        return true;
+      }
+    }
+
+    // --- irq reports
+    m = /^but this new dependency connects a ([A-Z_]+(?:-READ)?)-irq-safe lock:$/.exec(body);
+    if (m) {
+      this.expect = 'safe';
+      this.place(i, 'text', `The lock on the next line is ${m[1]}-safe: it has been taken inside ${irqWord(m[1])}.`);
+      return true;
+    }
+    m = /^to a ([A-Z_]+(?:-READ)?)-irq-unsafe lock:$/.exec(body);
+    if (m) {
+      this.expect = 'unsafe';
+      this.place(i, 'text', `The lock on the next line is ${m[1]}-unsafe: it has been held with ${irqWord(m[1])} enabled.`);
+      return true;
+    }
+    m = /^\.\.\. which became ([A-Z_]+(?:-READ)?)-irq-(safe|unsafe) at:$/.exec(body);
+    if (m) {
+      this.beginStack(i, `which became ${m[1]}-irq-${m[2]} at`, m[2] === 'safe' ? `Stack where this lock was first taken inside ${irqWord(m[1])}.` : `Stack where this lock was first held with ${irqWord(m[1])} enabled.`);
+      return true;
+    }
+    m = /^but this lock took another, ([A-Z_]+(?:-READ)?)-unsafe lock in the past:$/.exec(body);
+    if (m) {
+      this.expect = 'unsafe';
+      this.dependency = ['this', 'other'];
+      this.place(i, 'text', `In the past, while holding this lock, the task took the lock on the next line, which is ${m[1]}-unsafe.`);
+      return true;
+    }
+    m = /^but this lock was taken by another, ([A-Z_]+(?:-READ)?)-safe lock in the past:$/.exec(body);
+    if (m) {
+      this.expect = 'safe';
+      this.dependency = ['other', 'this'];
+      this.place(i, 'text', `In the past this lock was taken while the lock on the next line, which is ${m[1]}-safe, was held.`);
+      return true;
+    }
+    m = /^the (?:shortest )?dependencies between .*$/.exec(body);
+    if (m || /^and [A-Z_]+(?:-READ)?-irq-unsafe lock:$/.test(body)) {
+      this.section = 'path';
+      this.stack = undefined;
+      this.place(i, 'path', 'The dependency path lockdep walked, class by class, with the stack of every usage bit.');
+      return true;
+    }
+    if (this.section === 'path') {
+      m = /^-> \((.*)\)\{.*\} \{$/.exec(body) ?? /^-> (\(.*) \{$/.exec(body);
+      if (m) {
+        this.stack = undefined;
+        this.place(i, 'path', 'A class on the dependency path; its usage bits and where each was set follow.');
+        return true;
+      }
+      m = /^((?:IN-)?(?:HARDIRQ|SOFTIRQ|RECLAIM_FS)(?:-ON)?-[RW]|INITIAL(?: READ)? USE|(?:HARDIRQ|SOFTIRQ|RECLAIM_FS)-ON-[RW]) at:$/.exec(body);
+      if (m) {
+        this.stack = this.openStack(`${m[1]} at`, i);
+        this.place(i, 'stack-title', `Stack where this class got its ${m[1]} usage bit.`, { stack: this.stack });
+        return true;
+      }
+      if (/^\}$/.test(body) || /^\.\.\. key\s+at: /.test(body)) {
+        this.stack = undefined;
+        this.place(i, 'path', body === '}' ? 'End of this class\'s usage bits.' : 'Address of the lock_class_key that defines this class.');
+        return true;
+      }
+      if (/^\.\.\. acquired at:$/.test(body)) {
+        this.stack = this.openStack('acquired at', i);
+        this.place(i, 'stack-title', 'Stack where this dependency edge was recorded.', { stack: this.stack });
+        return true;
+      }
+    }
+
+    // --- inconsistent
+    m = /^inconsistent \{(.+)\} -> \{(.+)\} usage\.$/.exec(body);
+    if (m) {
+      r.summary = body;
+      this.place(i, 'summary', `The class had usage ${m[1]} (${usageBitWords(m[1])}) and now gets ${m[2]} (${usageBitWords(m[2])}). The two cannot both be true of one lock without a deadlock risk.`);
+      return true;
+    }
+    m = /^\{(.+)\} state was registered at:$/.exec(body);
+    if (m) {
+      this.beginStack(i, `{${m[1]}} state was registered at`, `Stack where the earlier usage ${m[1]} was first recorded: the other half of the conflict.`);
+      return true;
+    }
+    m = /^irq event stamp: (\d+)$/.exec(body);
+    if (m) {
+      this.section = 'body';
+      this.stack = undefined;
+      this.place(i, 'irq-stamp', `This task's IRQ on/off event counter (${m[1]}); the lines below show where each kind last changed.`);
+      return true;
+    }
+    m = /^(hard|soft)irqs last\s+(en|dis)abled at \((\d+)\): (.*)$/.exec(body);
+    if (m) {
+      this.place(i, 'irq-stamp', `${m[1] === 'hard' ? 'Hard IRQs' : 'Softirqs'} were last ${m[2]}abled at event #${m[3]} by ${m[4].replace(/^\[<[0-9a-f]+>\] ?/, '')}.`);
+      return true;
+    }
+
+    // --- chain links
+    m = /^-> #(\d+) (.*):$/.exec(body);
+    if (m) {
+      const lt = parseLockText(m[2]);
+      if (lt) {
+        const depth = Number(m[1]);
+        const idx = this.addLock(lt, 'chain', i);
+        this.stack = this.openStack(`-> #${depth}`, i);
+        this.chainDepth.set(depth, { name: lt.name, stack: this.stack });
+        this.section = 'stack';
+        this.place(
+          i,
+          'chain-link',
+          depth === 0
+            ? `#0 is the lock being acquired now (${lt.name}); its stack is the current one.`
+            : `#${depth}: ${lt.name} was held when the next lock in the chain was taken... the stack below is where ${lt.name} was taken while the lock before it in the chain was held.`,
+          { lock: idx, stack: this.stack },
+        );
+        return true;
+      }
+    }
+
+    // --- scenario
+    m = /^Possible (interrupt )?unsafe locking scenario:$/.exec(body);
+    if (m) {
+      this.section = 'scenario';
+      this.scenarioTitle = body;
+      this.place(i, 'scenario-title', m[1] ? 'How an interrupt could deadlock these CPUs, step by step (time goes down).' : 'How the CPUs could deadlock, step by step (time goes down).');
+      return true;
+    }
+    if (/^CPU\d+(?:\s+CPU\d+)*$/.test(body)) {
+      this.section = 'scenario';
+      this.place(i, 'scenario-cpus', 'One column per CPU.');
+      return true;
+    }
+    if (/^-{4}(?:\s+-{4})*$/.test(body) && this.section === 'scenario') {
+      this.place(i, 'scenario-cpus', 'Column rule.');
+      return true;
+    }
+
+    // --- held locks
+    m = /^(\d+) locks? held by ([^ ]+):$/.exec(body);
+    if (m) {
+      const t = parseTaskWord(m[2]);
+      this.section = 'held';
+      r.heldLocks = { task: t, count: Number(m[1]), locks: [] };
+      if (t && !r.task) r.task = t;
+      this.heldByIndex.clear();
+      this.place(i, 'held-locks', `Locks ${m[2]} holds right now (${m[1]}), outermost first. "#N" is the position in its held-lock stack.`);
+      if (r.kind === 'lock-held-returning-to-user' || r.kind === 'locks-held-at-exit') this.complete = true;
+      return true;
+    }
+    m = /^no locks held by ([^ ]+)\.$/.exec(body);
+    if (m) {
+      const t = parseTaskWord(m[1]);
+      r.heldLocks = { task: t, count: 0, locks: [] };
+      if (t && !r.task) r.task = t;
+      this.section = 'body';
+      this.place(i, 'held-locks', `${m[1]} holds no locks (in lockdep's view) at this point.`);
+      return true;
+    }
+    m = /^#(\d+): +(.*)$/.exec(body);
+    if (m && r.heldLocks) {
+      const n = Number(m[1]);
+      const lt = parseLockText(m[2]);
+      if (lt) {
+        const prev = this.heldByIndex.get(n);
+        if (prev !== undefined && r.locks[prev].name === lt.name) {
+          r.locks[prev].lines.push(i + 1);
+          this.place(i, 'held-lock', 'The same held lock again, one line per inlined function of its acquire site.', { lock: prev });
+          return true;
+        }
+        const idx = this.addLock(lt, 'held', i);
+        this.heldByIndex.set(n, idx);
+        r.heldLocks.locks.push(idx);
+        this.section = 'held';
+        this.place(i, 'held-lock', `Held lock #${n}: ${lockExplain(r.locks[idx], 'held')}`, { lock: idx });
+        return true;
+      }
+    }
+
+    // --- stack backtrace and dump_stack
+    if (/^stack backtrace:$/.test(body)) {
+      this.complete = true;
+      this.beginStack(i, 'stack backtrace', 'The current stack of the task that triggered the report (dump_stack).');
+      return true;
+    }
+    if (/^(?:Call Trace|Call trace|Backtrace):?$/.test(body) && (this.section === 'stack' || this.section === 'dump' || this.section === 'held' || this.section === 'body' || this.section === 'message')) {
+      if (this.stack === undefined || this.report.stacks[this.stack].lines.length > 0 || this.section !== 'stack') {
+        this.stack = this.openStack('Call Trace', i);
+      }
+      this.section = 'stack';
+      this.complete = this.complete || r.kind === 'sleeping-in-atomic' || r.kind === 'suspicious-rcu' || r.kind === 'unknown' || r.kind === 'nested-lock-not-taken' || r.kind === 'kcsan-data-race';
+      this.place(i, 'stack-title', 'The backtrace follows, innermost function first.', { stack: this.stack });
+      return true;
+    }
+    m = /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: ([^ ]+(?: [^ ]+)?) (?:Not tainted|Tainted)/.exec(body) ?? /^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+)$/.exec(body);
+    if (m) {
+      const comm = m[3].trim();
+      if (!r.task) r.task = { comm, pid: Number(m[2]) };
+      this.section = this.section === 'stack' ? 'stack' : 'dump';
+      this.place(i, 'dump-info', `dump_stack(): the report was printed on CPU ${m[1]} by ${comm} (pid ${m[2]}).`);
+      if (r.kind === 'sleeping-in-atomic' || r.kind === 'kcsan-data-race' || r.kind === 'suspicious-rcu' || r.kind === 'unknown') this.complete = true;
+      return true;
+    }
+    m = /^Pid: (\d+), comm: ([^ ]+)/.exec(body);
+    if (m) {
+      if (!r.task) r.task = { comm: m[2], pid: Number(m[1]) };
+      this.section = 'dump';
+      this.place(i, 'dump-info', `dump_stack() (old format): printed by ${m[2]} (pid ${m[1]}).`);
+      return true;
+    }
+    if (/^(?:Hardware name:|Workqueue:|Tainted: \[|Stopper:|Modules linked in:|Sched_ext:)/.test(body)) {
+      this.place(i, 'dump-info', body.startsWith('Hardware') ? 'The machine the report came from.' : body.startsWith('Workqueue') ? 'The task is a workqueue worker running this work item.' : body.startsWith('Modules') ? 'Loaded modules.' : 'Extra dump_stack() information.');
+      return true;
+    }
+
+    // --- invalid wait context
+    m = /^context-\{(\d+):\s?(\d+)\}$/.exec(body);
+    if (m) {
+      const w = decodeWait(`${m[1]}:${m[2]}`);
+      if (w) r.waitContext = w;
+      this.place(i, 'context', waitContextExplain(Number(m[1])));
+      return true;
+    }
+
+    // --- sleeping in atomic
+    m = /^in_atomic\(\): (\d+), irqs_disabled\(\): (\d+)(?:, non_block: (\d+))?, pid: (\d+), name: (.+)$/.exec(body);
+    if (m) {
+      if (!r.task) r.task = { comm: m[5].trim(), pid: Number(m[4]) };
+      this.place(i, 'summary', `in_atomic() ${m[1]} (${m[1] === '1' ? 'preemption disabled: spinlock held, in irq, or preempt_disable' : 'not atomic'}), irqs_disabled() ${m[2]} (${m[2] === '1' ? 'hard IRQs off' : 'IRQs on'}); task ${m[5].trim()} pid ${m[4]}.`);
+      this.section = 'body';
+      return true;
+    }
+    m = /^preempt_count: ([0-9a-f]+), expected: ([0-9a-f]+)$/.exec(body);
+    if (m) {
+      this.place(i, 'summary', `preempt_count is 0x${m[1]}, should be 0x${m[2]} here: ${preemptWords(parseInt(m[1], 16))}.`);
+      return true;
+    }
+    m = /^RCU nest depth: (\d+), expected: (\d+)$/.exec(body);
+    if (m) {
+      this.place(i, 'summary', m[1] === m[2] ? 'Not inside an RCU read-side critical section beyond what is expected.' : `Inside ${m[1]} rcu_read_lock() level(s): sleeping there is not allowed.`);
+      return true;
+    }
+
+    // --- KCSAN accesses
+    m = /^(read|write|read-write)( \(marked\))? to (0x[0-9a-f]+) of (\d+) bytes by (task \d+|interrupt) on cpu (\d+):$/.exec(body);
+    if (m) {
+      const label = `${m[1]}${m[2] ?? ''} by ${m[5]} on cpu ${m[6]}`;
+      this.beginStack(i, label, `One side of the race: a ${m[2] ? 'marked (READ_ONCE/WRITE_ONCE/atomic) ' : 'plain '}${m[1]} of ${m[4]} bytes at ${m[3]} by ${m[5]} on CPU ${m[6]}; its stack follows.`);
+      return true;
+    }
+    m = /^race at unknown origin, with (read|write) to (0x[0-9a-f]+) of (\d+) bytes by (task \d+|interrupt) on cpu (\d+):$/.exec(body);
+    if (m) {
+      this.beginStack(i, `${m[1]} by ${m[4]} on cpu ${m[5]}`, 'The value changed while this access watched it, but the other access was not caught.');
+      return true;
+    }
+    m = /^value changed: (.*)$/.exec(body);
+    if (m) {
+      this.section = 'body';
+      this.place(i, 'value', `The watched memory changed from the first to the second value during the access: ${m[1]}.`);
+      return true;
+    }
+
+    // --- messages of suspicious RCU and unknown
+    if (r.kind === 'suspicious-rcu' && this.section === 'body' && !r.summary && /^[^ ]+:\d+ /.test(body)) {
+      r.summary = body;
+      this.section = 'message';
+      this.place(i, 'message', `Where and what: ${body}. The RCU_LOCKDEP_WARN condition at that line was false (no rcu_read_lock, or not the lock the code claims).`);
+      return true;
+    }
+    if (r.kind === 'suspicious-rcu' && this.section === 'message' && this.linesSinceHeader < 8 && !/^[#(]/.test(body)) {
+      r.summary = `${r.summary ?? ''} ${body}`.trim();
+      this.place(i, 'message', 'Continuation of the message (the line was wrapped).');
+      return true;
+    }
+    if (r.kind === 'unknown' && this.section === 'message' && /^DEBUG_LOCKS_WARN_ON\(.*\)$/.test(body)) {
+      r.summary = body;
+      this.place(i, 'message', 'A lockdep internal consistency check failed; lockdep turns itself off.');
+      return true;
+    }
+    return false;
+  }
+
+  /** Finish: lanes, chain, meaning, trailing blank lines. */
+  close(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closed = true;
+    const r = this.report;
+    // Trailing empty lines belong to whatever follows, not to this report.
+    const end = this.lastPlaced;
+    for (let j = end + 1; j <= this.lastFed && j < this.out.length; j++) {
+      const l = this.out[j];
+      if (l.report !== this.index) continue;
+      l.placed = false;
+      l.role = l.body === '' ? 'blank' : 'unplaced';
+      delete l.report;
+      delete l.explain;
+    }
+    r.end = end + 1;
+    r.truncated = !this.complete;
+    if (this.steps.length > 0) r.scenario = buildScenario(this.scenarioTitle, this.steps, r.kind);
+    this.buildChain();
+    r.meaning = meaningOf(r);
+  }
+
+  private buildChain(): void {
+    const r = this.report;
+    if (r.kind === 'circular' && this.chainDepth.size > 0) {
+      const depths = [...this.chainDepth.keys()].sort((a, b) => a - b);
+      const nodes = depths.map((d) => ({ name: this.chainDepth.get(d)!.name, depth: d }));
+      const edges = [];
+      for (let k = 1; k < depths.length; k++) {
+        const from = this.chainDepth.get(depths[k - 1])!;
+        const to = this.chainDepth.get(depths[k])!;
+        edges.push({ from: from.name, to: to.name, stack: to.stack });
+      }
+      const top = this.chainDepth.get(depths[depths.length - 1])!;
+      const zero = this.chainDepth.get(depths[0])!;
+      if (depths[0] === 0) edges.push({ from: top.name, to: zero.name, stack: zero.stack, isNew: true });
+      r.chain = { nodes, edges, exists: r.chain?.exists };
+      return;
+    }
+    if (r.kind === 'recursive') {
+      const a = r.locks.find((l) => l.role === 'acquiring');
+      if (a) r.chain = { nodes: [{ name: a.name }], edges: [{ from: a.name, to: a.name, isNew: true }] };
+      return;
+    }
+    if (r.kind === 'irq-safe-unsafe' || r.kind === 'irq-inversion') {
+      const names: string[] = [];
+      const edges: { from: string; to: string; isNew?: boolean }[] = [];
+      if (r.kind === 'irq-safe-unsafe' && this.dependency) {
+        edges.push({ from: this.dependency[0], to: this.dependency[1], isNew: true });
+        names.push(...this.dependency);
+      }
+      if (r.kind === 'irq-inversion' && this.dependency) {
+        const self = r.locks.find((l) => l.role === 'acquiring')?.name;
+        const other = r.locks.find((l) => l.role === 'safe' || l.role === 'unsafe')?.name;
+        if (self && other) {
+          const [a, b] = this.dependency[0] === 'this' ? [self, other] : [other, self];
+          edges.push({ from: a, to: b });
+          names.push(a, b);
+        }
+      }
+      for (const l of r.locks) if ((l.role === 'safe' || l.role === 'unsafe') && !names.includes(l.name)) names.push(l.name);
+      const exists = r.chain?.exists;
+      if (exists) for (const n of exists) if (!names.includes(n)) names.push(n);
+      if (names.length > 0) r.chain = { nodes: names.map((name) => ({ name })), edges, exists };
+    }
+  }
+}
+
+function buildScenario(title: string, steps: RawStep[], kind: DecodedKind): DecodedScenario {
+  const printed = steps.some((s) => s.indent >= 12);
+  const lanes: ScenarioLane[] = [{ cpu: 'CPU0', steps: [] }];
+  const twoCpu = kind === 'circular' || kind === 'irq-safe-unsafe' || kind === 'irq-inversion';
+  if (twoCpu) lanes.push({ cpu: 'CPU1', steps: [] });
+  let inInterrupt = false;
+  let sawIrqOff = false;
+  steps.forEach((s, idx) => {
+    let lane = 0;
+    if (twoCpu) {
+      if (printed) lane = s.indent >= 12 ? 1 : 0;
+      else if (kind === 'circular') lane = idx === 0 || idx === steps.length - 1 ? 0 : 1;
+      else {
+        // irq scenarios: CPU0 takes UNSAFE; CPU1 disables irqs and takes SAFE (and MIDDLE); CPU0 gets the <Interrupt>.
+        if (s.body === 'local_irq_disable();') sawIrqOff = true;
+        if (s.body === '<Interrupt>') sawIrqOff = false;
+        lane = idx === 0 ? 0 : sawIrqOff ? 1 : 0;
+      }
+    }
+    if (s.body === '<Interrupt>') inInterrupt = true;
+    const op = /^(r?lock|sync)\(/.exec(s.body)?.[1] ?? (s.body === '<Interrupt>' ? 'interrupt' : s.body.startsWith('local_irq_disable') ? 'local_irq_disable' : 'other');
+    const lock = /^(?:r?lock|sync)\((.*)\);$/.exec(s.body)?.[1];
+    const step: ScenarioStep = { n: s.n, op, lock, inInterrupt: inInterrupt && op !== 'interrupt', text: s.body };
+    lanes[lane].steps.push(step);
+  });
+  return { title, lanes, columns: printed || !twoCpu ? 'printed' : 'inferred' };
+}
+
+// ---------------------------------------------------------------------------
+// Explanations for single lines
+
+function headerExplain(kind: DecodedKind, header: string): string {
+  const bracket = header.startsWith('[') ? ' (bracketed header: a kernel before ~4.12)' : '';
+  const texts: Record<DecodedKind, string> = {
+    circular: 'Lockdep found a lock order that closes a cycle in its dependency graph: a possible ABBA deadlock.',
+    recursive: 'Lockdep saw a task take a lock class it already holds.',
+    inconsistent: 'Lockdep saw one lock class used in two ways that cannot coexist (inside an interrupt, and with that interrupt enabled).',
+    'irq-safe-unsafe': 'Lockdep refuses a new lock order: an interrupt-safe lock would be held while taking an interrupt-unsafe one.',
+    'irq-inversion': 'A lock just changed its interrupt usage, and an existing lock order now allows an interrupt deadlock.',
+    'invalid-wait-context': 'Lockdep\'s wait-type check: this lock may not be taken in the current context (a sleeping lock under a spinlock, a spinlock_t under a raw one, ...).',
+    'bad-unlock-balance': 'A lock was released that lockdep does not see as held by this task in this context.',
+    'held-lock-freed': 'Memory that contains a held lock is being freed or re-initialised.',
+    'lock-held-returning-to-user': 'A system call is returning to user space with a kernel lock still held.',
+    'locks-held-at-exit': 'A task is exiting (or freezing) while it still holds locks.',
+    'nested-lock-not-taken': 'A lock was taken with a nest_lock annotation, but the nest lock is not held.',
+    'suspicious-rcu': 'An RCU_LOCKDEP_WARN() check failed: RCU-protected data used without the required protection.',
+    'sleeping-in-atomic': 'might_sleep() fired: a function that can sleep was called where sleeping is forbidden.',
+    'kcsan-data-race': 'KCSAN caught two unsynchronised accesses to the same memory, at least one a write.',
+    unknown: 'A lockdep message outside the standard reports: an internal check or a capacity limit.',
+  };
+  return texts[kind] + bracket;
+}
+
+function kernelExplain(raw: string, tainted?: boolean, taint?: string): string {
+  const t = tainted === undefined ? '' : tainted ? ` The kernel is tainted (${taint ?? ''}): e.g. W = an earlier warning, O/E = out-of-tree or unsigned modules.` : ' Not tainted.';
+  return `Kernel release and build number.${t}`;
+}
+
+export function lockExplain(l: DecodedLock, role: DecodedLock['role']): string {
+  const parts: string[] = [];
+  const who: Record<DecodedLock['role'], string> = {
+    acquiring: 'being acquired',
+    holding: 'already held',
+    chain: 'in the dependency chain',
+    safe: 'irq-safe side',
+    unsafe: 'irq-unsafe side',
+    held: 'held',
+    freed: 'held, inside the memory being freed',
+    released: 'being released',
+    nest: 'nest lock',
+    other: 'mentioned',
+  };
+  parts.push(`Lock class ${l.name} (${who[role]}).`);
+  if (l.version !== undefined) parts.push(`#${l.version}: several classes share the name ${l.className}; this is one of them.`);
+  if (l.subclass) parts.push(`/${l.subclass}: nesting subclass ${l.subclass} (spin_lock_nested / mutex_lock_nested), a separate class for lockdep.`);
+  if (l.usage) parts.push(`Usage {${l.usage.raw}}: ${l.usage.words}.`);
+  if (l.waitType) {
+    const w = l.waitType;
+    parts.push(
+      w.withNesting.words === w.withoutNesting.words
+        ? `Wait type {${w.raw}}: ${w.withNesting.words}.`
+        : `Wait type {${w.raw}}: with CONFIG_PROVE_RAW_LOCK_NESTING ${w.withNesting.words}; without it ${w.withoutNesting.words}.`,
+    );
+  }
+  if (l.address) parts.push(`Instance at ${l.address}.`);
+  if (l.at) parts.push(`Taken at ${l.at}.`);
+  return parts.join(' ');
+}
+
+function stepExplain(body: string): string {
+  if (body === '<Interrupt>') return 'An interrupt arrives on this CPU; the indented lines run in the interrupt handler.';
+  if (body === 'local_irq_disable();') return 'This CPU disables interrupts (as spin_lock_irqsave would).';
+  const m = /^(r?lock|sync)\((.*)\);$/.exec(body);
+  if (m) return `${m[1] === 'rlock' ? 'Takes for read' : m[1] === 'sync' ? 'Waits for readers of' : 'Takes'} ${m[2]}; blocks if another CPU holds it.`;
+  return 'A step of the scenario.';
+}
+
+function noiseExplain(body: string): string {
+  if (/^<\/?TASK>$/.test(body)) return body.startsWith('</') ? 'End of the task-context part of the stack.' : 'Start of the task-context part of the stack.';
+  if (/^<\/?IRQ>$|^<EOI>$/.test(body)) return body.startsWith('</') || body === '<EOI>' ? 'End of the interrupt part of the stack.' : 'Start of the interrupt part of the stack: frames above </IRQ> ran in hard interrupt context.';
+  if (/^Code: /.test(body)) return 'Machine code around the instruction pointer.';
+  if (/^(?:RIP|EIP|pc|lr|sp) ?: ?/.test(body)) return 'Where the interrupted code was executing.';
+  return 'Register or raw stack dump; not needed to read the locking problem.';
+}
+
+function irqWord(state: string): string {
+  if (state.startsWith('HARDIRQ')) return 'a hard interrupt handler';
+  if (state.startsWith('SOFTIRQ')) return 'a softirq (bottom half)';
+  if (state.startsWith('RECLAIM_FS')) return 'filesystem reclaim';
+  return state.toLowerCase();
+}
+
+function usageBitWords(bit: string): string {
+  const m = /^(IN-)?(HARDIRQ|SOFTIRQ|RECLAIM_FS)(-ON)?-([RW])$/.exec(bit);
+  if (!m) {
+    if (bit === 'INITIAL USE') return 'first use';
+    if (bit === 'IN-NMI') return 'taken in NMI context';
+    return bit;
+  }
+  const ctx = m[2] === 'HARDIRQ' ? 'hard interrupt' : m[2] === 'SOFTIRQ' ? 'softirq' : 'fs reclaim';
+  const rw = m[4] === 'W' ? 'for write' : 'for read';
+  return m[1] ? `taken ${rw} inside a ${ctx}` : `held ${rw} with ${ctx}s enabled`;
+}
+
+function preemptWords(pc: number): string {
+  const parts: string[] = [];
+  if (pc & 0xff) parts.push(`preempt_disable depth ${pc & 0xff} (spinlocks held count here)`);
+  if ((pc >> 8) & 0xff) parts.push(`softirq bits 0x${((pc >> 8) & 0xff).toString(16)}`);
+  if ((pc >> 16) & 0xf) parts.push(`in hard interrupt (${(pc >> 16) & 0xf})`);
+  if (pc & 0x100000) parts.push('in NMI');
+  return parts.length ? parts.join(', ') : 'nothing disabled';
+}
+
+function waitContextExplain(ctx: number): string {
+  return `context-{${ctx}:${ctx}}: the wait type of where the task is (not of the held locks): ${
+    ctx >= 4 ? 'task context (5 with raw-lock nesting checks, 4 without)' : ctx === 3 ? 'threaded-IRQ or softirq context (or, without nesting checks, task context)' : ctx === 2 ? 'a hard interrupt that is not threaded' : 'a very restricted context'
+  }. The lock being taken must not have a larger wait type than this, nor than any lock held in this context.`;
+}
+
+// ---------------------------------------------------------------------------
+// The pass over all lines
+
+export function decodeLines(text: string): { lines: DecodedLine[]; reports: DecodedReport[] } {
+  const raw = splitLines(text);
+  const lines: DecodedLine[] = new Array(raw.length);
+  const indents: number[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const p = peel(raw[i]);
+    const body = p.rest.trim();
+    lines[i] = { n: i + 1, text: raw[i], body, prefix: p.prefix, placed: false, role: body === '' ? 'blank' : 'unplaced' };
+    indents[i] = indentOf(p.rest);
+  }
+  const reports: DecodedReport[] = [];
+  let cur: Builder | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const body = lines[i].body;
+    const h = matchHeader(body);
+    if (h && !(cur && !cur.closed && cur.report.kind === 'unknown' && i - (cur.report.start - 1) <= 2 && body.startsWith('DEBUG_LOCKS_WARN_ON'))) {
+      if (cur) cur.close();
+      const irqState = h.kind === 'irq-safe-unsafe' ? h.m[1] : undefined;
+      cur = new Builder(lines, h.kind, i, body, reports.length, irqState);
+      cur.claimBefore(i);
+      reports.push(cur.report);
+      continue;
+    }
+    if (cur && !cur.closed) {
+      const ok = cur.feed(i, indents[i]);
+      if (!ok) {
+        cur.close();
+        cur = undefined;
+      } else if (cur.closed) {
+        cur.close();
+        cur = undefined;
+      }
+    }
+  }
+  if (cur) cur.close();
+  for (const l of lines) {
+    if (!l.placed && !l.explain) l.explain = l.body === '' ? 'Empty line outside any report.' : 'Not part of a recognised report (other kernel output, mail text, or a line the decoder does not know).';
+  }
+  return { lines, reports };
+}
+
+/** Split on \n, \r\n or \r without regex backtracking; keeps a final empty line only if the text ends without newline... */
+function splitLines(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      out.push(text.slice(start, i));
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
+}
+
+export type { StackRef };
