@@ -1,0 +1,54 @@
+/**
+ * The language front end: kernel-C source files in, a Program (AST) and
+ * diagnostics out. Runs unchanged in Node and in a Web Worker.
+ *
+ *   const { program, diagnostics } = parseProgram([{ path: 'klist.c', text }]);
+ *   const more = program ? checkProgram(program, { builtins }) : [];
+ *   for (const d of [...diagnostics, ...more]) console.error(formatDiagnostic(d, files));
+ */
+import type { Diagnostic, SourceFile } from '../engine/api.ts';
+import type { Program } from './ast.ts';
+import { diag, sortDiagnostics, type DiagSink } from './diagnostics.ts';
+import { parseDecls } from './parser.ts';
+import { preprocess } from './preprocess.ts';
+
+export type * from './ast.ts';
+export { checkProgram, type CheckOptions } from './check.ts';
+export { formatDiagnostic } from './diagnostics.ts';
+export { DEFAULT_CONFIG_DEFINES } from './preprocess.ts';
+export { FOR_EACH_MACROS } from './parse-stmt.ts';
+export { TYPE_ARG_POSITIONS } from './parse-expr.ts';
+export { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
+
+export interface ParseOptions {
+  /** Extra macros, as if `#define NAME value` came first (`{ CONFIG_PREEMPT_RT: '1' }`). */
+  defines?: Record<string, string>;
+}
+
+export interface ParseResult {
+  /** null when any error was found (diagnostics say what). */
+  program: Program | null;
+  diagnostics: Diagnostic[];
+}
+
+export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): ParseResult {
+  const sink: DiagSink = { list: [] };
+  const order = files.map((f) => f.path);
+  if (files.length === 0) {
+    return { program: null, diagnostics: [diag({ file: '<input>', line: 1, col: 1 }, 'no source files given', 'pass at least one .c file')] };
+  }
+  try {
+    const pp = preprocess(files, opts.defines ?? {}, sink);
+    const decls = parseDecls(pp.tokens, sink);
+    const diagnostics = sortDiagnostics(sink.list, order);
+    const failed = diagnostics.some((d) => d.severity === 'error');
+    const program: Program = { kind: 'Program', files: pp.files, decls, config: pp.config };
+    return { program: failed ? null : program, diagnostics };
+  } catch (e) {
+    // A bug in the front end must still come out as a diagnostic, never a stack trace.
+    const msg = e instanceof Error ? e.message : String(e);
+    const where = { file: files[0].path, line: 1, col: 1 };
+    sink.list.push(diag(where, `internal error in the C front end: ${msg}`, 'please report this program to the course maintainers'));
+    return { program: null, diagnostics: sortDiagnostics(sink.list, order) };
+  }
+}
