@@ -1,0 +1,51 @@
+// The course site. Lessons are MDX in the top-level content/docs folder (see
+// src/site/content.config.ts); components, pages and the worker live in src/site.
+//
+// LAB_BASE serves the site under a sub-path (`LAB_BASE=/lockdep-lab/ npm run build`),
+// as on GitHub Pages; the e2e tests build with a sub-path to keep every link honest.
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import { monacoCssAsJs } from './scripts/monaco-css-plugin.mjs';
+
+const base = process.env.LAB_BASE || '/';
+
+export default defineConfig({
+  srcDir: './src/site',
+  publicDir: './public',
+  outDir: './dist',
+  site: process.env.LAB_SITE || 'https://lockdep-lab.invalid',
+  base,
+  trailingSlash: 'ignore',
+  vite: {
+    plugins: [monacoCssAsJs()],
+    worker: { format: 'es' },
+    build: {
+      // The lazy Monaco chunk is about 3.5 MB; it loads only on exercise pages.
+      chunkSizeWarningLimit: 4096,
+      rolldownOptions: {
+        onwarn(w, warn) {
+          if (w.code === 'MODULE_LEVEL_DIRECTIVE') return;
+          warn(w);
+        },
+      },
+    },
+  },
+  integrations: [
+    starlight({
+      title: 'Lockdep Lab',
+      description: 'Learn the Linux kernel locking rules and lockdep by fixing simulated kernel C code.',
+      favicon: '/favicon.svg',
+      customCss: ['./src/site/styles/lab.css'],
+      components: {
+        Sidebar: './src/site/components/overrides/Sidebar.astro',
+      },
+      sidebar: [
+        { label: 'Start here', items: [{ label: 'Welcome', link: '/' }, { label: 'Your progress', link: '/progress/' }] },
+        { label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
+        { label: 'Exercises', collapsed: false, items: [{ label: 'All exercises', link: '/exercises/' }] },
+      ],
+      pagefind: true,
+      lastUpdated: false,
+    }),
+  ],
+});

@@ -1,0 +1,98 @@
+/**
+ * Build time only (Astro frontmatter and endpoints, which run in Node): reads
+ * the exercise folders under exercises/ and loads each with the grader's own
+ * loader (src/grader/load.ts), so the site shows exactly what the CLI grades.
+ *
+ * A malformed folder fails the build with the loader's message naming the
+ * file and field. Until the grader lands, the exercise list is empty.
+ */
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Exercise } from '../../grader/types.ts';
+import { starterHash } from './progress.ts';
+
+type LoadFn = (slug: string, files: ReadonlyMap<string, string>, dir?: string) => { exercise?: Exercise; errors: { file: string; field: string; message: string }[] };
+const loaders = import.meta.glob<{ loadExercise?: LoadFn }>('../../grader/load.ts');
+
+const ROOT = join(process.cwd(), 'exercises');
+
+/** What an exercise page needs; serialised into the page as JSON. No solution here. */
+export interface ExerciseView {
+  slug: string;
+  title: string;
+  summary?: string;
+  lesson: string;
+  difficulty: string;
+  minutes: number;
+  thread: { seed: string; author: string; date: string };
+  entry: string;
+  config: Record<string, unknown>;
+  cpus?: number;
+  files: { path: string; text: string; editable: boolean; role: string }[];
+  hints: string[];
+  hintsByReportKind: Record<string, string>;
+  checks: { name: string; kind: string }[];
+  /** Hash of the editable starter files: drafts are keyed by it. */
+  starterHash: string;
+}
+
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p).split(sep).join('/'), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let cache: Exercise[] | null = null;
+
+export async function loadAllExercises(): Promise<Exercise[]> {
+  if (cache) return cache;
+  const load = Object.values(loaders)[0];
+  const mod = load ? await load() : null;
+  if (!mod?.loadExercise || !existsSync(ROOT)) return (cache = []);
+  const out: Exercise[] = [];
+  const problems: string[] = [];
+  for (const slug of readdirSync(ROOT).sort()) {
+    const dir = join(ROOT, slug);
+    if (!statSync(dir).isDirectory() || slug.startsWith('_') || slug.startsWith('.')) continue;
+    const r = mod.loadExercise(slug, readTree(dir), `exercises/${slug}`);
+    if (r.exercise) out.push(r.exercise);
+    else problems.push(...r.errors.map((e) => `${e.file}${e.field ? ` (${e.field})` : ''}: ${e.message}`));
+  }
+  if (problems.length) throw new Error(`Malformed exercise folder(s):\n  ${problems.join('\n  ')}`);
+  return (cache = out);
+}
+
+export function toView(ex: Exercise): ExerciseView {
+  const m = ex.meta;
+  const roles = new Map(m.files.map((f) => [f.path, f]));
+  const files = ex.files.map((f) => ({ path: f.path, text: f.text, editable: !!roles.get(f.path)?.editable, role: roles.get(f.path)?.role ?? 'environment' }));
+  return {
+    slug: ex.slug,
+    title: m.title,
+    summary: m.summary,
+    lesson: m.lesson,
+    difficulty: m.difficulty,
+    minutes: m.minutes,
+    thread: m.thread,
+    entry: m.entry,
+    config: m.config as Record<string, unknown>,
+    cpus: m.cpus,
+    files,
+    hints: m.hints,
+    hintsByReportKind: m.hintsByReportKind as Record<string, string>,
+    checks: m.checks.map((c) => ({ name: c.name, kind: c.kind })),
+    starterHash: starterHash(files.filter((f) => f.editable)),
+  };
+}
+
+/** The exercise as the worker grades it, without the reference solution and the known wrong fixes. */
+export function gradable(ex: Exercise): Exercise {
+  return { ...ex, solution: [], alternatives: [], wrong: [] };
+}

@@ -1,0 +1,115 @@
+/**
+ * Renders a run's kernel log like a terminal: printk lines plain, reports as
+ * highlighted blocks (header emphasised), diagnostics as file:line:col errors.
+ * Stack frame lines (`klist_next+0x1b/0x160`) become buttons when the caller
+ * can jump to a function (the exercise editor), so every frame links to code.
+ */
+import type { Diagnostic, RunResult } from '../../engine/api.ts';
+import type { LogEntry } from '../../events/types.ts';
+
+export interface TerminalOptions {
+  /** Called with a function name when a stack frame is activated; return false if it is not in the learner's files. */
+  onFrame?: (fn: string) => boolean;
+  /** Called with a file:line:col of a diagnostic. */
+  onPosition?: (file: string, line: number, col: number) => void;
+  /** Knows whether a function name is defined in the shown sources. */
+  hasFunction?: (fn: string) => boolean;
+}
+
+const FRAME = /^(\s*)(\?\s)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(.*)$/;
+/** `-> #1 (&rq->__lock){-.-.}-{2:2}:` style lines inside reports. */
+const HEADERISH = /^(WARNING|BUG|INFO|=+$|-+$)/;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function lineNode(text: string, opts: TerminalOptions): HTMLElement {
+  const m = FRAME.exec(text);
+  if (m && opts.onFrame && (!opts.hasFunction || opts.hasFunction(m[3]))) {
+    const span = el('span', 'lab-term-line');
+    span.append(m[1] + (m[2] ?? ''));
+    const b = el('button', 'lab-term-frame', text.trim().slice((m[2] ?? '').length));
+    b.type = 'button';
+    b.title = `Go to ${m[3]} in the editor`;
+    b.addEventListener('click', () => opts.onFrame!(m[3]));
+    span.append(b);
+    if (m[4]) span.append(m[4]);
+    return span;
+  }
+  const span = el('span', 'lab-term-line', text);
+  if (HEADERISH.test(text)) span.classList.add('lab-term-strong');
+  return span;
+}
+
+function diagnosticNode(d: Diagnostic, opts: TerminalOptions): HTMLElement {
+  const span = el('span', `lab-term-line lab-term-${d.severity}`);
+  const where = `${d.file}:${d.line}:${d.col}`;
+  if (opts.onPosition) {
+    const b = el('button', 'lab-term-frame', where);
+    b.type = 'button';
+    b.addEventListener('click', () => opts.onPosition!(d.file, d.line, d.col));
+    span.append(b);
+  } else span.append(where);
+  span.append(`: ${d.severity}: ${d.message}`);
+  if (d.hint) span.append(el('span', 'lab-term-hint', `\n    hint: ${d.hint}`));
+  return span;
+}
+
+function entryNode(entry: LogEntry, opts: TerminalOptions): HTMLElement {
+  if (entry.type === 'printk') return el('span', 'lab-term-line', entry.text.replace(/\n$/, ''));
+  const block = el('span', 'lab-term-report');
+  block.dataset.kind = entry.report.kind;
+  block.setAttribute('role', 'group');
+  block.setAttribute('aria-label', `report: ${entry.report.header}`);
+  for (const line of entry.report.lines) {
+    const n = lineNode(line, opts);
+    if (line.includes(entry.report.header)) n.classList.add('lab-term-header');
+    block.append(n);
+  }
+  return block;
+}
+
+/** One-line summary a screen reader announces after a run. */
+export function summarize(result: RunResult): string {
+  const ms = result.stats?.timeMs;
+  const t = typeof ms === 'number' ? ` in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : '';
+  switch (result.status) {
+    case 'clean':
+      return `Ran to the end${t}: no report.`;
+    case 'reported':
+      return `Ran${t}: ${result.reports.length} report${result.reports.length === 1 ? '' : 's'}: ${result.reports.map((r) => r.header).join('; ')}`;
+    case 'invalid':
+      return `Could not run: ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s).`;
+    case 'budget':
+      return `Stopped by the ${result.budget?.kind ?? ''} budget${t}: ${result.budget?.message ?? ''}`;
+  }
+}
+
+export function renderRun(target: HTMLElement, result: RunResult, opts: TerminalOptions = {}): void {
+  target.replaceChildren();
+  for (const d of result.diagnostics) target.append(diagnosticNode(d, opts));
+  for (const entry of result.log) target.append(entryNode(entry, opts));
+  if (result.budget) target.append(el('span', 'lab-term-line lab-term-error', `[budget] ${result.budget.message}`));
+  target.append(el('span', `lab-term-line lab-term-status lab-term-status-${result.status}`, `# ${summarize(result)}`));
+}
+
+export function renderMessage(target: HTMLElement, text: string, kind: 'error' | 'info' = 'info'): void {
+  target.replaceChildren(el('span', `lab-term-line lab-term-${kind === 'error' ? 'error' : 'status'}`, text));
+}
+
+/** Function definitions in C source: name -> 1-based line, for frame links. */
+export function functionLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const lines = text.split('\n');
+  const def = /^(?:static\s+|inline\s+|__always_inline\s+|noinline\s+)*[A-Za-z_][\w\s\*]*?\b([A-Za-z_]\w*)\s*\([^;]*$/;
+  lines.forEach((l, i) => {
+    if (/^\s/.test(l) || /^#/.test(l)) return;
+    const m = def.exec(l);
+    if (m && !['if', 'for', 'while', 'switch', 'return', 'sizeof'].includes(m[1]) && !out.has(m[1])) out.set(m[1], i + 1);
+  });
+  return out;
+}

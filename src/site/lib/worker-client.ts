@@ -1,0 +1,104 @@
+/**
+ * A page's handle on the lab worker. One worker per page, created on first
+ * use (so a lesson ships no engine code until a Run), replaced when it does
+ * not answer in time: learner code that loops forever must never freeze the
+ * page, and a terminated worker is the only sure way to stop it.
+ */
+import type { GradeRequest, GradeView, RunRequest, WorkerRequest, WorkerResponse } from '../worker/protocol.ts';
+import type { RunResult } from '../../engine/api.ts';
+
+/** What a caller gets back: the result, or why there is none. */
+export type Outcome<T> =
+  | { ok: true; value: T; ms: number }
+  | { ok: false; reason: 'timeout' | 'error' | 'missing'; message: string; ms: number };
+
+/** Wall-clock budget the engine is asked to respect (RunOptions.maxTimeMs). */
+export const RUN_TIME_BUDGET_MS = 2000;
+/** How long past the engine's own budget we wait before killing the worker. */
+const GRACE_MS = 2000;
+
+type Pending = { resolve: (r: WorkerResponse | null) => void; timer: ReturnType<typeof setTimeout> };
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function spawn(): Worker {
+  const w = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'lockdep-lab' });
+  w.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+    const p = pending.get(ev.data.id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    pending.delete(ev.data.id);
+    p.resolve(ev.data);
+  };
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    // A worker that failed to load answers nobody: fail everything waiting on it.
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      pending.delete(id);
+      p.resolve({ type: 'error', id, message: `The lab worker failed: ${ev.message || 'could not load'}` });
+    }
+    kill();
+  };
+  return w;
+}
+
+function kill(): void {
+  worker?.terminate();
+  worker = null;
+}
+
+/** Number of workers started on this page (tests read it through window.__labWorkers). */
+let started = 0;
+
+function send(msg: Omit<WorkerRequest, 'id'>, timeoutMs: number): Promise<{ res: WorkerResponse | null; ms: number }> {
+  if (!worker) {
+    worker = spawn();
+    started++;
+    (globalThis as { __labWorkers?: number }).__labWorkers = started;
+  }
+  const id = nextId++;
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      // Everyone else waiting on this worker is lost with it.
+      for (const [oid, p] of pending) {
+        clearTimeout(p.timer);
+        pending.delete(oid);
+        p.resolve({ type: 'error', id: oid, message: 'The lab worker was restarted while this was waiting; run again.' });
+      }
+      kill();
+      resolve({ res: null, ms: performance.now() - t0 });
+    }, timeoutMs);
+    pending.set(id, { resolve: (res) => resolve({ res, ms: performance.now() - t0 }), timer });
+    worker!.postMessage({ ...msg, id } as WorkerRequest);
+  });
+}
+
+function outcome<T>(res: WorkerResponse | null, ms: number, pick: (r: WorkerResponse) => T | undefined): Outcome<T> {
+  if (!res) {
+    return {
+      ok: false,
+      reason: 'timeout',
+      message: `Stopped: no answer after ${(ms / 1000).toFixed(1)} s (an endless loop?). The runner was restarted; the page is fine.`,
+      ms,
+    };
+  }
+  if (res.type === 'error') return { ok: false, reason: res.missing ? 'missing' : 'error', message: res.message, ms };
+  const v = pick(res);
+  return v === undefined ? { ok: false, reason: 'error', message: `unexpected answer ${res.type}`, ms } : { ok: true, value: v, ms };
+}
+
+export async function run(files: RunRequest['files'], options: RunRequest['options'] = {}): Promise<Outcome<RunResult>> {
+  const opts = { maxTimeMs: RUN_TIME_BUDGET_MS, ...options };
+  const { res, ms } = await send({ type: 'run', files, options: opts }, (opts.maxTimeMs ?? RUN_TIME_BUDGET_MS) + GRACE_MS);
+  return outcome(res, ms, (r) => (r.type === 'run-result' ? r.result : undefined));
+}
+
+export async function grade(req: Omit<GradeRequest, 'id' | 'type'>, timeoutMs = 4 * RUN_TIME_BUDGET_MS + GRACE_MS): Promise<Outcome<GradeView>> {
+  const { res, ms } = await send({ type: 'grade', ...req }, timeoutMs);
+  return outcome(res, ms, (r) => (r.type === 'grade-result' ? r.result : undefined));
+}

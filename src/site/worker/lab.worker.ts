@@ -1,0 +1,82 @@
+/// <reference lib="webworker" />
+/**
+ * The lab worker: runs and grades learner code off the main thread.
+ * Protocol: ./protocol.ts. The engine and the grader are the same modules the
+ * CLI uses (src/engine, src/grader), loaded lazily so that a Run does not pay
+ * for the grader and a missing module is reported instead of breaking the build.
+ */
+import type { RunOptions, RunResult, SourceFile } from '../../engine/api.ts';
+import type { GradeView, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { toGradeView } from './adapt.ts';
+
+type EngineModule = { runProgram: (files: SourceFile[], options?: RunOptions) => RunResult | Promise<RunResult> };
+type GraderModule = Record<string, unknown>;
+
+// import.meta.glob resolves to {} when a module is absent, so the site builds
+// before (and regardless of) the engine and grader landing.
+const engineModules = import.meta.glob<EngineModule>('../../engine/index.ts');
+const graderModules = import.meta.glob<GraderModule>(['../../grader/index.ts', '../../grader/grade.ts']);
+
+async function loadEngine(): Promise<EngineModule | null> {
+  const load = Object.values(engineModules)[0];
+  return load ? await load() : null;
+}
+
+type GradeFn = (exercise: unknown, files: SourceFile[]) => unknown;
+
+/** `grade` from src/grader/index.ts, else `gradeWith` from grade.ts wired to the engine. */
+async function loadGrade(): Promise<GradeFn | null> {
+  const index = graderModules['../../grader/index.ts'];
+  if (index) {
+    const m = await index();
+    if (typeof m.grade === 'function') return m.grade as GradeFn;
+  }
+  const core = graderModules['../../grader/grade.ts'];
+  const engine = await loadEngine();
+  if (core && engine) {
+    const m = await core();
+    const gradeWith = m.gradeWith as ((run: unknown, ex: unknown, files: SourceFile[]) => unknown) | undefined;
+    if (typeof gradeWith === 'function') return (ex, files) => gradeWith(engine.runProgram, ex, files);
+  }
+  return null;
+}
+
+const exerciseCache = new Map<string, unknown>();
+
+async function handle(msg: WorkerRequest): Promise<WorkerResponse> {
+  if (msg.type === 'run') {
+    const engine = await loadEngine();
+    if (!engine) return { type: 'error', id: msg.id, missing: 'engine', message: 'This build of the site has no engine (src/engine/index.ts), so code cannot run yet.' };
+    const result = await engine.runProgram(msg.files, msg.options);
+    return { type: 'run-result', id: msg.id, result };
+  }
+  if (msg.type === 'grade') {
+    const gradeFn = await loadGrade();
+    if (!gradeFn) return { type: 'error', id: msg.id, missing: 'grader', message: 'This build of the site has no grader (src/grader/index.ts), so exercises cannot be graded yet. Run still works.' };
+    let exercise = exerciseCache.get(msg.slug);
+    if (!exercise) {
+      const res = await fetch(msg.exerciseUrl);
+      if (!res.ok) return { type: 'error', id: msg.id, message: `Could not load exercise data (${res.status} ${msg.exerciseUrl}).` };
+      exercise = await res.json();
+      exerciseCache.set(msg.slug, exercise);
+    }
+    const t0 = performance.now();
+    const raw = await gradeFn(exercise, msg.files);
+    const view: GradeView = toGradeView(raw, performance.now() - t0);
+    return { type: 'grade-result', id: msg.id, result: view };
+  }
+  const unknownMsg = msg as { id?: number; type?: string };
+  return { type: 'error', id: unknownMsg.id ?? -1, message: `unknown request ${String(unknownMsg.type)}` };
+}
+
+self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
+  let reply: WorkerResponse;
+  try {
+    reply = await handle(ev.data);
+  } catch (e) {
+    // An engine bug must reach the learner as a sentence, not a stack trace.
+    const err = e as Error;
+    reply = { type: 'error', id: ev.data.id, message: `Internal error in the lab engine: ${err?.message ?? String(e)}. Please report it with your code.` };
+  }
+  (self as unknown as Worker).postMessage(reply);
+};
