@@ -1,0 +1,255 @@
+/**
+ * The grader: run a submission with the exercise's harness, then judge the run
+ * with the exercise's checks. Pure and deterministic (bar timing); the engine
+ * is passed in so this module loads in a Web Worker, in Node and in tests.
+ */
+import type { RunOptions, RunResult, SourceFile } from '../engine/api.ts';
+import { LOCKDEP_REPORT_KINDS, type Report, type ReportKind } from '../events/types.ts';
+import { blindingObserver, labChecksIn, scanSource } from './blinding.ts';
+import { applySubmission, overlayFiles } from './load.ts';
+import type { CheckResult, CheckSpec, Exercise, GradeResult, Marker } from './types.ts';
+
+export type RunFn = (files: SourceFile[], options: RunOptions) => RunResult;
+
+export interface GradeOptions {
+  /** Budgets per run; defaults keep a runaway submission well under a second. */
+  maxSteps?: number;
+  maxTimeMs?: number;
+  maxMemory?: number;
+}
+
+export const DEFAULT_BUDGETS = { maxSteps: 2_000_000, maxTimeMs: 1_000, maxMemory: 16 << 20 };
+
+/** Which reports each kind of check owns. */
+const OWNED: Record<'lockdep' | 'races' | 'memory' | 'warnings', readonly ReportKind[]> = {
+  lockdep: [...LOCKDEP_REPORT_KINDS, 'suspicious-rcu'],
+  races: ['kcsan-data-race'],
+  memory: ['list-corruption', 'use-after-free', 'double-free', 'refcount'],
+  warnings: ['warning', 'bug', 'sleeping-in-atomic', 'unknown'],
+};
+
+const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
+  runs: 'the program builds and runs to the end within its step, memory and time budgets',
+  lockdep: 'lockdep reports nothing',
+  races: 'the race check finds no data race on shared lists or fields',
+  memory: 'no list corruption, use-after-free, double free or refcount error',
+  warnings: 'no WARN, BUG, failed lockdep_assert or sleeping-in-atomic splat',
+  functional: "every lab_check() in the harness runs and passes: the fix still does the work",
+  'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses',
+  'must-report': 'lockdep still catches a known-bad variant of the environment',
+};
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function reportText(r: Report): string {
+  return r.lines.join('\n');
+}
+
+function reportMarkers(r: Report): Marker[] {
+  return r.sites.map((s) => ({ pos: s.pos, message: s.message, severity: 'error' as const }));
+}
+
+function reportCheck(name: string, kind: 'lockdep' | 'races' | 'memory' | 'warnings', run: RunResult, exercise: Exercise, expect?: ReportKind): CheckResult {
+  const owned = run.reports.filter((r) => OWNED[kind].includes(r.kind));
+  const base = { name, kind, markers: [] as Marker[] };
+  if (expect) {
+    const hit = owned.find((r) => r.kind === expect);
+    if (hit)
+      return { ...base, status: 'pass', description: `lockdep reports "${expect}"`, message: `lockdep reports ${hit.header}`, reportKind: hit.kind, report: reportText(hit), markers: reportMarkers(hit) };
+    const other = owned[0];
+    return {
+      ...base,
+      status: 'fail',
+      description: `lockdep reports "${expect}"`,
+      message: other ? `expected a "${expect}" report, but lockdep printed: ${other.header}` : `expected lockdep to report "${expect}", but it printed nothing`,
+      ...(other ? { reportKind: other.kind, report: reportText(other), markers: reportMarkers(other) } : {}),
+    };
+  }
+  const first = owned[0];
+  if (!first) return { ...base, status: 'pass', description: DESCRIBE[kind], message: DESCRIBE[kind] };
+  const hint = exercise.meta.hintsByReportKind[first.kind];
+  return {
+    ...base,
+    status: 'fail',
+    description: DESCRIBE[kind],
+    message: first.header.trim() + (owned.length > 1 ? ` (and ${owned.length - 1} more report${owned.length > 2 ? 's' : ''})` : ''),
+    reportKind: first.kind,
+    report: owned.map(reportText).join('\n\n'),
+    ...(hint ? { hint } : {}),
+    markers: owned.flatMap(reportMarkers),
+  };
+}
+
+function functionalCheck(name: string, expect: string[] | undefined, program: SourceFile[], exercise: Exercise, run: RunResult): CheckResult {
+  // lab_checks in read-only files are the contract; the learner's own files may lose theirs.
+  const harness = exercise.meta.files.filter((f) => !f.editable).map((f) => f.path);
+  const declared = labChecksIn(program.filter((f) => harness.includes(f.path)));
+  const wanted = expect ?? [...new Set(declared.map((d) => d.message))];
+  const problems: string[] = [];
+  const markers: Marker[] = [];
+  for (const m of wanted) {
+    const ran = run.checks.filter((c) => c.message === m);
+    if (!ran.length) {
+      problems.push(`lab_check "${m}" never ran — the fix must not remove the work`);
+      const d = declared.find((x) => x.message === m);
+      if (d) markers.push({ pos: d.pos, message: 'this check never ran', severity: 'error' });
+    } else {
+      const bad = ran.find((c) => !c.passed);
+      if (bad) {
+        problems.push(`lab_check failed: ${m}`);
+        markers.push({ pos: bad.pos, message: `failed: ${m}`, severity: 'error' });
+      }
+    }
+  }
+  for (const c of run.checks) {
+    if (!c.passed && !wanted.includes(c.message)) {
+      problems.push(`lab_check failed: ${c.message}`);
+      markers.push({ pos: c.pos, message: `failed: ${c.message}`, severity: 'error' });
+    }
+  }
+  return {
+    name,
+    kind: 'functional',
+    status: problems.length ? 'fail' : 'pass',
+    description: DESCRIBE.functional,
+    message: problems.length ? problems.join('; ') : `all ${wanted.length} lab_check${wanted.length === 1 ? '' : 's'} ran and passed`,
+    markers,
+  };
+}
+
+function skipped(spec: CheckSpec, why: string): CheckResult {
+  return { name: spec.name, kind: spec.kind, status: 'skip', description: DESCRIBE[spec.kind], message: why, markers: [] };
+}
+
+/** Grade `submitted` (the learner's versions of the editable files) against `exercise`. */
+export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly SourceFile[], opts: GradeOptions = {}): GradeResult {
+  const t0 = now();
+  const meta = exercise.meta;
+  const { files: program, errors: subErrors } = applySubmission(exercise, submitted);
+  const runs: GradeResult['timing']['runs'] = [];
+  const base: RunOptions = {
+    entry: meta.entry,
+    config: meta.config,
+    maxSteps: opts.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
+    maxTimeMs: opts.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs,
+    maxMemory: opts.maxMemory ?? DEFAULT_BUDGETS.maxMemory,
+    ...(meta.cpus ? { cpus: meta.cpus } : {}),
+  };
+  const timed = (name: string, files: SourceFile[], options: RunOptions): RunResult => {
+    const t = now();
+    let r: RunResult;
+    try {
+      r = run(files, options);
+    } catch (e) {
+      // An engine bug must read as "could not grade", never as a crash of the grader.
+      r = {
+        status: 'invalid',
+        diagnostics: [{ file: files[0]?.path ?? '?', line: 1, col: 1, severity: 'error', message: `internal error in the simulator: ${(e as Error)?.message ?? String(e)}` }],
+        log: [],
+        text: '',
+        reports: [],
+        checks: [],
+        stats: { steps: 0, events: 0, timeMs: 0, heapBytes: 0 },
+      };
+    }
+    runs.push({ name, ms: now() - t, steps: r.stats.steps });
+    return r;
+  };
+  const finish = (status: GradeResult['status'], message: string, checks: CheckResult[], diagnostics: GradeResult['diagnostics'], log: string): GradeResult => ({
+    exercise: exercise.slug,
+    status,
+    message,
+    checks,
+    diagnostics,
+    log,
+    timing: { totalMs: now() - t0, runs },
+  });
+
+  if (subErrors.length)
+    return finish('error', subErrors.join('; '), meta.checks.map((c) => skipped(c, 'not graded: the submission does not match the exercise')), [], '');
+
+  const blind = blindingObserver();
+  const main = timed('main', program, { ...base, observers: [blind] });
+  const errs = main.diagnostics.filter((d) => d.severity === 'error');
+  if (main.status === 'invalid' || errs.length) {
+    const first = errs[0];
+    const msg = first ? `${first.file}:${first.line}:${first.col}: error: ${first.message}` : 'the program could not be run';
+    return finish('error', `could not grade: ${msg}`, meta.checks.map((c) => skipped(c, 'not graded: the program does not build')), main.diagnostics, main.text);
+  }
+
+  const checks: CheckResult[] = [];
+  if (main.status === 'budget' && main.budget) {
+    checks.push({
+      name: 'runs',
+      kind: 'runs',
+      status: 'fail',
+      description: DESCRIBE.runs,
+      message: main.budget.message,
+      markers: main.budget.pos ? [{ pos: main.budget.pos, message: main.budget.message, severity: 'error' }] : [],
+    });
+  } else checks.push({ name: 'runs', kind: 'runs', status: 'pass', description: DESCRIBE.runs, message: `ran to the end in ${main.stats.steps} steps`, markers: [] });
+
+  const editable = new Set(meta.files.filter((f) => f.editable).map((f) => f.path));
+  for (const spec of meta.checks) {
+    switch (spec.kind) {
+      case 'lockdep':
+      case 'races':
+      case 'memory':
+      case 'warnings':
+        checks.push(reportCheck(spec.name, spec.kind, main, exercise, spec.kind === 'lockdep' ? spec.expect : undefined));
+        break;
+      case 'functional':
+        checks.push(functionalCheck(spec.name, spec.expect, program, exercise, main));
+        break;
+      case 'not-blinded': {
+        const found = [...scanSource(program.filter((f) => editable.has(f.path))), ...blind.findings(spec.subclasses ?? {})];
+        const seen = new Set<string>();
+        const uniq = found.filter((f) => {
+          const k = `${f.pos?.file}:${f.pos?.line}:${f.message.slice(0, 20)}`;
+          return seen.has(k) ? false : (seen.add(k), true);
+        });
+        checks.push({
+          name: spec.name,
+          kind: spec.kind,
+          status: uniq.length ? 'fail' : 'pass',
+          description: DESCRIBE['not-blinded'],
+          message: uniq.length ? uniq.map((f) => (f.pos ? `${f.pos.file}:${f.pos.line}: ` : '') + f.message).join('; ') : DESCRIBE['not-blinded'],
+          markers: uniq.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: f.message, severity: 'error' as const })),
+        });
+        break;
+      }
+      case 'must-report': {
+        const variant = exercise.variants[spec.variant] ?? [];
+        const r = timed(spec.name, overlayFiles(program, variant), base);
+        const hit = r.reports.find((x) => spec.expect.includes(x.kind));
+        const desc = `${DESCRIBE['must-report']} (variants/${spec.variant}: ${spec.expect.join(' or ')})`;
+        if (r.status === 'invalid')
+          checks.push({ name: spec.name, kind: spec.kind, status: 'fail', description: desc, message: `the known-bad variant "${spec.variant}" does not build with this code: ${r.diagnostics[0]?.message ?? 'unknown error'}`, markers: [] });
+        else if (hit)
+          checks.push({ name: spec.name, kind: spec.kind, status: 'pass', description: desc, message: `lockdep still catches the known-bad variant: ${hit.header}`, reportKind: hit.kind, report: reportText(hit), markers: [] });
+        else
+          checks.push({
+            name: spec.name,
+            kind: spec.kind,
+            status: 'fail',
+            description: desc,
+            message: `${spec.message} (lockdep printed ${r.reports.length ? r.reports.map((x) => `"${x.header}"`).join(', ') : 'nothing'} for the known-bad variant "${spec.variant}")`,
+            markers: [],
+          });
+        break;
+      }
+    }
+  }
+
+  const failed = checks.filter((c) => c.status === 'fail');
+  const total = checks.length;
+  return finish(
+    failed.length ? 'fail' : 'pass',
+    failed.length ? `${failed.length} of ${total} checks failed: ${failed.map((c) => c.name).join(', ')}` : `all ${total} checks passed`,
+    checks,
+    main.diagnostics,
+    main.text,
+  );
+}
