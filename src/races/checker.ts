@@ -115,14 +115,14 @@ function locksetOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boole
 
 function lockNotes(s: RaceState, id: LocksetId): { locks: LockNote[]; cpuLocal: string[] } {
   const locks: LockNote[] = [];
-  const cpuLocal: string[] = [];
+  const pseudo: string[] = [];
   for (const m of membersOf(s.table, id)) {
     if (m.startsWith('L')) {
       const l = s.locks.get(Number(m.slice(1)));
       if (l) locks.push({ name: l.name, classKey: l.key });
-    } else cpuLocal.push(describePseudo(m));
+    } else pseudo.push(m);
   }
-  return { locks, cpuLocal };
+  return { locks, cpuLocal: describePseudo(pseudo) };
 }
 
 function side(s: RaceState, rec: AccessRec): Side {

@@ -93,10 +93,18 @@ export function excludes(lock: LockdepMap): boolean {
   return lock.lockType !== 'rcu' && lock.lockType !== 'lockdep_map';
 }
 
-/** How a pseudo-lock reads in a report line. */
-export function describePseudo(member: string): string {
-  const [what, cpu] = member.split('@');
-  if (what === 'irqs') return `IRQs off on cpu ${cpu}`;
-  if (what === 'bh') return `BH off on cpu ${cpu}`;
-  return `preemption off on cpu ${cpu}`;
+/**
+ * How a lockset's pseudo-locks read in a report line: only the strongest per
+ * CPU (IRQs off implies BH and preemption off), `IRQs off on cpu 0`.
+ */
+export function describePseudo(members: readonly string[]): string[] {
+  const rank: Record<string, number> = { irqs: 3, bh: 2, preempt: 1 };
+  const best = new Map<string, string>();
+  for (const m of members) {
+    const [what, cpu] = m.split('@');
+    const cur = best.get(cpu);
+    if (!cur || rank[what] > rank[cur]) best.set(cpu, what);
+  }
+  const words: Record<string, string> = { irqs: 'IRQs off', bh: 'BH off', preempt: 'preemption off' };
+  return [...best].map(([cpu, what]) => `${words[what]} on cpu ${cpu}`);
 }
