@@ -1,0 +1,235 @@
+/**
+ * The lockset discipline on fields and lists, and the CPU-local exclusion
+ * rules (IRQs / BH / preemption off protect against the same CPU only).
+ */
+import { describe, expect, it } from 'vitest';
+import { kinds, world } from './dsl.ts';
+
+const F = 'drivers/lab/counter.c';
+
+describe('fields', () => {
+  it('two tasks writing a field with no lock race', () => {
+    const w = world();
+    const t1 = w.task(100, 'worker', 0);
+    const t2 = w.task(200, 'poller', 1);
+    const stats = w.obj('stats', 4);
+    t1.call('bump', F, 10, () => t1.write(stats, 'count'));
+    t2.call('reset', F, 20, () => t2.write(stats, 'count'));
+    t1.call('bump', F, 10, () => t1.write(stats, 'count'));
+    expect(kinds(w)).toEqual(['kcsan-data-race']);
+    const r = w.reports[0];
+    expect(r.header).toBe('BUG: KCSAN: data-race in bump / reset');
+    expect(r.lines[3]).toMatch(/^write to 0x[0-9a-f]{16} of 4 bytes by task 200 on cpu 1:$/);
+    expect(r.lines.find((l) => l.includes('inferred from locksets'))).toContain('the other writer in reset held no lock; this writer in bump held no lock');
+  });
+
+  it('the same pair of code sites is reported once', () => {
+    const w = world();
+    const t1 = w.task(100, 'worker', 0);
+    const t2 = w.task(200, 'poller', 1);
+    const stats = w.obj('stats');
+    t1.call('bump', F, 10, () => t1.write(stats, 'count'));
+    for (let i = 0; i < 5; i++) {
+      t2.call('reset', F, 20, () => t2.write(stats, 'count'));
+      t1.call('bump', F, 10, () => t1.write(stats, 'count'));
+    }
+    expect(w.reports).toHaveLength(1);
+  });
+
+  it('a common lock instance protects; different instances do not', () => {
+    const run = (sameLock: boolean) => {
+      const w = world();
+      const t1 = w.task(100, 'a', 0);
+      const t2 = w.task(200, 'b', 1);
+      const l1 = w.lock('&s->lock', 'spinlock_t');
+      const l2 = sameLock ? l1 : w.lock('&s->lock', 'spinlock_t');
+      const s = w.obj('s');
+      for (let i = 0; i < 2; i++) {
+        t1.call('f', F, 1, () => (t1.spinLock(l1), t1.write(s, 'x'), t1.spinUnlock(l1)));
+        t2.call('g', F, 2, () => (t2.spinLock(l2), t2.write(s, 'x'), t2.spinUnlock(l2)));
+      }
+      return w.reports;
+    };
+    expect(run(true)).toEqual([]);
+    expect(run(false).map((r) => r.kind)).toEqual(['kcsan-data-race']);
+  });
+
+  it('an object owned by one task is never reported', () => {
+    const w = world();
+    const t = w.task(100, 'owner', 0);
+    const o = w.obj('ctx');
+    t.call('init', F, 1, () => {
+      for (let i = 0; i < 10; i++) {
+        t.write(o, 'a');
+        t.read(o, 'a');
+        t.write(o, 'b');
+      }
+    });
+    // Migrating to another CPU does not make it another thread.
+    const same = w.task(100, 'owner', 3);
+    same.call('use', F, 5, () => same.write(o, 'a'));
+    expect(w.reports).toEqual([]);
+  });
+
+  it('initialisation before publication is not a race (Eraser exclusive phase)', () => {
+    const w = world();
+    const creator = w.task(100, 'creator', 0);
+    const user = w.task(200, 'user', 1);
+    const lock = w.lock('&dev->lock', 'spinlock_t');
+    const dev = w.obj('dev');
+    creator.call('dev_init', F, 1, () => creator.write(dev, 'state'));
+    user.call('dev_use', F, 2, () => (user.spinLock(lock), user.write(dev, 'state'), user.spinUnlock(lock)));
+    creator.call('dev_poll', F, 3, () => (creator.spinLock(lock), creator.read(dev, 'state'), creator.spinUnlock(lock)));
+    expect(w.reports).toEqual([]);
+  });
+
+  it('a read-shared field is fine until someone writes it without the readers’ lock', () => {
+    const w = world();
+    const [a, b, c] = [w.task(1, 'a', 0), w.task(2, 'b', 1), w.task(3, 'c', 2)];
+    const cfg = w.obj('cfg');
+    a.call('setup', F, 1, () => a.write(cfg, 'mode'));
+    b.call('reader_b', F, 2, () => b.read(cfg, 'mode'));
+    c.call('reader_c', F, 3, () => c.read(cfg, 'mode'));
+    expect(w.reports).toEqual([]);
+    a.call('reconfigure', F, 4, () => a.write(cfg, 'mode'));
+    expect(w.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in reader_c / reconfigure']);
+  });
+
+  it('two marked accesses never race; marked vs plain does', () => {
+    const run = (plainReader: boolean) => {
+      const w = world();
+      const t1 = w.task(1, 'a', 0);
+      const t2 = w.task(2, 'b', 1);
+      const flag = w.obj('flag');
+      t1.call('set_flag', F, 1, () => t1.write(flag, 'v', true));
+      t2.call('poll_flag', F, 2, () => t2.read(flag, 'v', !plainReader));
+      t1.call('set_flag', F, 1, () => t1.write(flag, 'v', true));
+      return w.reports;
+    };
+    expect(run(false)).toEqual([]);
+    const [r] = run(true);
+    expect(r.lines.some((l) => /^write \(marked\) to 0x[0-9a-f]{16} of 8 bytes by task 1 on cpu 0:$/.test(l))).toBe(true);
+  });
+
+  it('a write under a read lock does not exclude a reader under the same read lock', () => {
+    const run = (writerMode: 'read' | 'write') => {
+      const w = world();
+      const t1 = w.task(1, 'a', 0);
+      const t2 = w.task(2, 'b', 1);
+      const rw = w.lock('&tbl->rwlock', 'rwlock_t');
+      const tbl = w.obj('tbl');
+      const writer = () => {
+        if (writerMode === 'read') t1.readLock(rw);
+        else t1.spinLock(rw);
+        t1.write(tbl, 'hits');
+        if (writerMode === 'read') t1.readUnlock(rw);
+        else t1.spinUnlock(rw);
+      };
+      t1.call('update', F, 1, writer);
+      t2.call('lookup', F, 2, () => (t2.readLock(rw), t2.read(tbl, 'hits'), t2.readUnlock(rw)));
+      t1.call('update', F, 1, writer);
+      return w.reports;
+    };
+    expect(run('write')).toEqual([]);
+    expect(run('read').map((r) => r.kind)).toEqual(['kcsan-data-race']);
+  });
+});
+
+describe('CPU-local exclusion', () => {
+  it('per-CPU data touched by a task with IRQs off and a handler on the same CPU: no report', () => {
+    const w = world();
+    const t = w.task(100, 'kworker/0:1', 0);
+    const pcpu = w.obj('per_cpu(wakeup_list, 0)');
+    for (let i = 0; i < 3; i++) {
+      t.call('pi_enable_wakeup_handler', F, 10, () => (t.irqOff(), t.write(pcpu, 'first'), t.irqOn()));
+      t.hardirq('pi_wakeup_handler', F, 30, (h) => h.read(pcpu, 'first'));
+      t.hardirq('pi_wakeup_handler', F, 31, (h) => h.write(pcpu, 'first'));
+    }
+    expect(w.reports).toEqual([]);
+  });
+
+  it('the same data touched with IRQs on is reported, the handler printed as an interrupt', () => {
+    const w = world();
+    const t = w.task(100, 'kworker/0:1', 0);
+    const pcpu = w.obj('per_cpu(wakeup_list, 0)');
+    t.call('pi_enable_wakeup_handler', F, 10, () => t.write(pcpu, 'first'));
+    t.hardirq('pi_wakeup_handler', F, 30, (h) => h.write(pcpu, 'first'));
+    t.call('pi_enable_wakeup_handler', F, 10, () => t.write(pcpu, 'first'));
+    expect(kinds(w)).toEqual(['kcsan-data-race']);
+    expect(w.reports[0].lines.some((l) => /^write to 0x[0-9a-f]{16} of 8 bytes by interrupt on cpu 0:$/.test(l))).toBe(true);
+  });
+
+  it('IRQs off on one CPU do not stop a handler on another CPU', () => {
+    const w = world();
+    const t = w.task(100, 'task', 1);
+    const other = w.task(7, 'idle', 0);
+    const g = w.obj('global_state');
+    t.call('update', F, 10, () => (t.irqOff(), t.write(g, 'x'), t.irqOn()));
+    other.hardirq('handler', F, 20, (h) => h.write(g, 'x'));
+    t.call('update', F, 10, () => (t.irqOff(), t.write(g, 'x'), t.irqOn()));
+    const why = w.reports[0].lines.find((l) => l.includes('inferred from locksets'))!;
+    expect(why).toContain('held no lock (only IRQs off on cpu 1)');
+  });
+
+  it('BH off excludes the softirq on the same CPU, but not a hardirq', () => {
+    const run = (handler: 'softirq' | 'hardirq') => {
+      const w = world();
+      const t = w.task(100, 'task', 0);
+      const d = w.obj('netdev_stats');
+      t.call('stats_update', F, 1, () => (t.bhOff(), t.write(d, 'rx'), t.bhOn()));
+      t[handler]('net_rx_action', F, 2, (h) => h.write(d, 'rx'));
+      t.call('stats_update', F, 1, () => (t.bhOff(), t.write(d, 'rx'), t.bhOn()));
+      return w.reports;
+    };
+    expect(run('softirq')).toEqual([]);
+    expect(run('hardirq').map((r) => r.kind)).toEqual(['kcsan-data-race']);
+  });
+
+  it('preemption off excludes other tasks on the same CPU only', () => {
+    const run = (cpuB: number) => {
+      const w = world();
+      const a = w.task(1, 'a', 0);
+      const b = w.task(2, 'b', cpuB);
+      const pcpu = w.obj('per_cpu(counter, 0)');
+      const touch = (t: typeof a, fn: string) => t.call(fn, F, 1, () => (t.preemptOff(), t.write(pcpu, 'n'), t.preemptOn()));
+      touch(a, 'inc_a');
+      touch(b, 'inc_b');
+      touch(a, 'inc_a');
+      return w.reports;
+    };
+    expect(run(0)).toEqual([]);
+    expect(run(1).map((r) => r.kind)).toEqual(['kcsan-data-race']);
+  });
+});
+
+describe('lists under a lock', () => {
+  it('every op under the same lock on several CPUs: no report', () => {
+    const w = world();
+    const lock = w.lock('&bus->klist_lock', 'spinlock_t');
+    const head = w.obj('&bus->devices');
+    const devs = [1, 2, 3].map((i) => w.obj(`dev${i}`));
+    const tasks = [w.task(10, 'probe', 0), w.task(11, 'udev', 1), w.task(12, 'rmmod', 2)];
+    tasks[0].call('bus_add_device', F, 1, () => {
+      for (const d of devs) (tasks[0].spinLock(lock), tasks[0].list('list_add_tail', head, d), tasks[0].spinUnlock(lock));
+    });
+    tasks[1].call('bus_for_each_dev', F, 2, () => (tasks[1].spinLock(lock), tasks[1].walk(head, devs), tasks[1].spinUnlock(lock)));
+    tasks[2].call('bus_remove_device', F, 3, () => (tasks[2].spinLock(lock), tasks[2].list('list_del', head, devs[1]), tasks[2].spinUnlock(lock)));
+    tasks[1].call('bus_for_each_dev', F, 2, () => (tasks[1].spinLock(lock), tasks[1].walk(head, [devs[0], devs[2]]), tasks[1].spinUnlock(lock)));
+    expect(w.reports).toEqual([]);
+  });
+
+  it('a list is shared from its first op: an unlocked walk before a locked removal is reported', () => {
+    const w = world();
+    const lock = w.lock('&bus->klist_lock', 'spinlock_t');
+    const head = w.obj('&bus->devices');
+    const dev = w.obj('dev');
+    const a = w.task(10, 'a', 0);
+    const b = w.task(11, 'b', 1);
+    a.call('add', F, 1, () => (a.spinLock(lock), a.list('list_add', head, dev), a.spinUnlock(lock)));
+    a.call('peek', F, 2, () => a.walk(head, [dev]));
+    b.call('remove', F, 3, () => (b.spinLock(lock), b.list('list_del', head, dev), b.spinUnlock(lock)));
+    expect(w.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in peek / remove']);
+    // The earlier access (the walk) is printed first.
+    expect(w.reports[0].lines[3]).toMatch(/^read to .* by task 10 on cpu 0:$/);
+  });
+});
