@@ -6,13 +6,15 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { monacoCssAsJs } from './scripts/monaco-css-plugin.mjs';
+import { exerciseSidebar } from './scripts/exercise-sidebar.mjs';
 
 const base = process.env.LAB_BASE || '/';
 
 export default defineConfig({
   srcDir: './src/site',
   publicDir: './public',
-  outDir: './dist',
+  // LAB_OUT lets the e2e tests build a sub-path copy without touching dist/.
+  outDir: process.env.LAB_OUT || './dist',
   site: process.env.LAB_SITE || 'https://lockdep-lab.invalid',
   base,
   trailingSlash: 'ignore',
@@ -42,7 +44,7 @@ export default defineConfig({
       sidebar: [
         { label: 'Start here', items: [{ label: 'Welcome', link: '/' }, { label: 'Your progress', link: '/progress/' }] },
         { label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
-        { label: 'Exercises', collapsed: false, items: [{ label: 'All exercises', link: '/exercises/' }] },
+        { label: 'Exercises', collapsed: true, items: [{ label: 'All exercises', link: '/exercises/' }, ...exerciseSidebar('./exercises')] },
       ],
       pagefind: true,
       lastUpdated: false,

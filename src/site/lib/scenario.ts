@@ -37,6 +37,7 @@ export function parseScenario(text: string): Scenario | null {
   const steps: ScenarioStep[] = [];
   let outcome: string | undefined;
   let base = -1;
+  let gap = false;
   for (const raw of lines.slice(headIdx + 1)) {
     if (/^\s*-+(\s+-+)*\s*$/.test(raw)) continue;
     if (/\*\*\*.*\*\*\*/.test(raw)) {
@@ -44,9 +45,11 @@ export function parseScenario(text: string): Scenario | null {
       break;
     }
     if (!raw.trim()) {
-      if (steps.length) break;
+      gap = steps.length > 0;
       continue;
     }
+    // After the steps only the outcome line may follow a blank line.
+    if (gap) break;
     if (/^\s*(Possible|\d+ locks? held|other info)/.test(raw)) break;
     const start = raw.length - raw.trimStart().length;
     if (base < 0) base = start;

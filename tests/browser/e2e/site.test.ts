@@ -1,0 +1,163 @@
+/**
+ * The built course under a sub-path, in real chromium: pages load with no
+ * broken asset, lessons render their interactive pieces, search finds a
+ * lesson, no serious/critical axe violation anywhere, lesson pages stay light
+ * (no Monaco), and an endless loop in learner code never freezes a page.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openBrowser, shot, watch, type Session } from './browser.ts';
+
+const siteUrl = inject('siteUrl');
+const distDir = inject('distDir');
+const hasEngine = existsSync('src/engine/index.ts');
+
+/** Every HTML page of the build, as a path relative to the base (`lessons/foundations/abba/`). */
+function pages(): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) {
+        if (n !== '_astro' && n !== 'pagefind') walk(p);
+      } else if (n === 'index.html') out.push(relative(distDir, d).split(sep).join('/'));
+    }
+  };
+  walk(distDir);
+  return out.map((p) => (p ? `${p}/` : '')).sort();
+}
+
+let s: Session;
+beforeAll(async () => {
+  s = await openBrowser();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('the built site under a sub-path', () => {
+  it('serves the home page with the course title and no broken asset or script error', async () => {
+    const page = await s.context.newPage();
+    const w = watch(page);
+    await page.goto(siteUrl, { waitUntil: 'networkidle' });
+    expect(await page.title()).toContain('Lockdep Lab');
+    await expect(page.locator('h1').first().textContent()).resolves.toContain('Lockdep Lab');
+    await shot(page, 'home');
+    expect(w.failed).toEqual([]);
+    expect(w.errors).toEqual([]);
+    // Every same-site link stays under the base path.
+    const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')!));
+    expect(hrefs.filter((h) => !h.startsWith('/lockdep-lab/'))).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a lesson with its runnable code and scenario lanes', async () => {
+    const page = await s.context.newPage();
+    const w = watch(page);
+    await page.goto(`${siteUrl}lessons/foundations/abba/`, { waitUntil: 'networkidle' });
+    await expect(page.locator('h1').first().textContent()).resolves.toMatch(/AB-BA/);
+    expect(await page.locator('lab-runnable button.lab-run').count()).toBeGreaterThan(0);
+    const rows = await page.locator('.lab-lanes tbody tr').count();
+    expect(rows).toBe(4);
+    await shot(page, 'lesson-abba');
+    expect(w.failed).toEqual([]);
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ships no Monaco and at most 40 KB of gzipped JS worth of requests on lesson pages', async () => {
+    const lessons = pages().filter((p) => p.startsWith('lessons/'));
+    expect(lessons.length).toBeGreaterThan(0);
+    for (const p of lessons) {
+      const page = await s.context.newPage();
+      const scripts: { url: string; bytes: number }[] = [];
+      page.on('response', async (r) => {
+        if (r.request().resourceType() !== 'script') return;
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        scripts.push({ url: r.url(), bytes: body.length });
+      });
+      await page.goto(siteUrl + p, { waitUntil: 'networkidle' });
+      expect(await page.locator('.monaco-editor').count(), p).toBe(0);
+      // The Monaco chunk is megabytes; nothing on a lesson page comes near that.
+      expect(scripts.filter((x) => x.bytes > 400_000), p).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('finds a lesson with Pagefind search', async () => {
+    const page = await s.context.newPage();
+    await page.goto(siteUrl, { waitUntil: 'networkidle' });
+    await page.locator('site-search button[data-open-modal]').first().click();
+    await page.locator('#starlight__search input').fill('circular');
+    const link = page.locator('#starlight__search .pagefind-ui__result-link').first();
+    await link.waitFor({ timeout: 15_000 });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/lockdep-lab\/lessons\//);
+    await shot(page, 'search');
+    await page.close();
+  });
+
+  it('has no serious or critical axe-core violations on any page', async () => {
+    const all = pages();
+    expect(all.length).toBeGreaterThan(3);
+    const problems: string[] = [];
+    for (const p of all) {
+      const page = await s.context.newPage();
+      await page.goto(siteUrl + p, { waitUntil: 'networkidle' });
+      // Let islands (the exercise editor) settle before scanning.
+      await page.waitForTimeout(p.startsWith('exercises/') && p !== 'exercises/' ? 1500 : 100);
+      const r = await new AxeBuilder({ page }).exclude('.monaco-editor .view-lines').analyze();
+      for (const v of r.violations)
+        if (v.impact === 'serious' || v.impact === 'critical')
+          problems.push(`${p}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('keeps the page responsive and replaces the worker when learner code never ends', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${siteUrl}lessons/foundations/abba/`, { waitUntil: 'networkidle' });
+    await page.waitForFunction(() => 'labRunner' in window || '__labRunner' in window);
+    // The engine's own budgets are lifted so that only the page's watchdog can stop this run.
+    const outcome = await page.evaluate(async () => {
+      let ticks = 0;
+      const t = setInterval(() => ticks++, 50);
+      const runner = (window as any).__labRunner;
+      const r = await runner.run([{ path: 'loop.c', text: 'void main(void)\n{\n\tfor (;;)\n\t\t;\n}\n' }], { maxTimeMs: 600_000, maxSteps: 1e15 }, 1500);
+      clearInterval(t);
+      return { ok: r.ok, reason: r.reason, message: r.message, ms: r.ms, ticks, workers: runner.workers() };
+    });
+    expect(outcome.ok).toBe(false);
+    // With no engine in the build the worker answers at once ("missing"); with one, only the watchdog can end it.
+    if (hasEngine) {
+      expect(outcome.reason).toBe('timeout');
+      expect(outcome.message).toMatch(/restarted/);
+      expect(outcome.ms).toBeGreaterThanOrEqual(1400);
+      // The main thread kept running its timers the whole time.
+      expect(outcome.ticks).toBeGreaterThan(15);
+      const again = await page.evaluate(async () => {
+        const runner = (window as any).__labRunner;
+        const r = await runner.run([{ path: 'ok.c', text: 'void main(void)\n{\n}\n' }]);
+        return { ok: r.ok, status: r.ok ? r.value.status : r.message, workers: runner.workers() };
+      });
+      expect(again).toEqual({ ok: true, status: 'clean', workers: 2 });
+    } else expect(outcome.reason).toBe('missing');
+    await page.close();
+  });
+
+  it.skipIf(!hasEngine)('runs a lesson example and shows the circular report in the terminal', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${siteUrl}lessons/foundations/abba/`, { waitUntil: 'networkidle' });
+    const box = page.locator('lab-runnable').first();
+    await box.locator('button.lab-run').click();
+    const report = box.locator('.lab-term-report').first();
+    await report.waitFor({ timeout: 10_000 });
+    expect(await report.textContent()).toContain('possible circular locking dependency detected');
+    await box.scrollIntoViewIfNeeded();
+    await shot(page, 'lesson-abba-run');
+    await page.close();
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../../src/site/lib/scenario.ts';
+import { findCycle, layoutGraph } from '../../../src/site/lib/lockgraph.ts';
+import { toGraphData } from '../../../src/site/lib/lockgraph-run.ts';
+import { functionLines } from '../../../src/site/lib/terminal.ts';
+
+const CIRCULAR = `
+ Possible unsafe locking scenario:
+
+       CPU0                    CPU1
+       ----                    ----
+  lock(&p->pi_lock);
+                               lock(&rq->__lock);
+                               lock(&p->pi_lock);
+  lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
+
+ *** DEADLOCK ***
+
+3 locks held by CPU 0/KVM/1234:
+`;
+
+const IRQ = `
+ Possible unsafe locking scenario:
+
+       CPU0
+       ----
+  lock(&k->k_lock);
+  <Interrupt>
+    lock(&k->k_lock);
+
+ *** DEADLOCK ***
+`;
+
+describe('parseScenario', () => {
+  it('puts each step of a two-CPU scenario in the column it is printed in', () => {
+    const s = parseScenario(CIRCULAR)!;
+    expect(s.lanes).toEqual(['CPU0', 'CPU1']);
+    expect(s.steps.map((x) => [x.lane, x.text])).toEqual([
+      [0, 'lock(&p->pi_lock);'],
+      [1, 'lock(&rq->__lock);'],
+      [1, 'lock(&p->pi_lock);'],
+      [0, 'lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));'],
+    ]);
+    expect(s.outcome).toBe('*** DEADLOCK ***');
+  });
+
+  it('keeps the <Interrupt> scenario on one CPU with the interrupt step indented', () => {
+    const s = parseScenario(IRQ)!;
+    expect(s.lanes).toEqual(['CPU0']);
+    expect(s.steps.map((x) => [x.text, x.indent])).toEqual([
+      ['lock(&k->k_lock);', 0],
+      ['<Interrupt>', 0],
+      ['lock(&k->k_lock);', 1],
+    ]);
+  });
+
+  it('returns null without a CPU header', () => {
+    expect(parseScenario('lock(a);\nlock(b);')).toBeNull();
+  });
+});
+
+describe('lock graph', () => {
+  const abba = {
+    nodes: [
+      { id: 'a', name: 'lock_a' },
+      { id: 'b', name: 'lock_b' },
+      { id: 'c', name: 'lock_c' },
+    ],
+    edges: [
+      { from: 'a', to: 'b', label: 'first()' },
+      { from: 'b', to: 'a', label: 'second()' },
+      { from: 'b', to: 'c' },
+    ],
+  };
+
+  it('finds the cycle and marks only its nodes and edges', () => {
+    expect(findCycle(abba)).toEqual(['a', 'b']);
+    const l = layoutGraph(abba);
+    expect(l.nodes.filter((n) => n.inCycle).map((n) => n.id)).toEqual(['a', 'b']);
+    expect(l.edges.map((e) => [e.from, e.to, e.inCycle])).toEqual([
+      ['a', 'b', true],
+      ['b', 'a', true],
+      ['b', 'c', false],
+    ]);
+  });
+
+  it('places every node inside the drawing and the two edges of a pair on different paths', () => {
+    const l = layoutGraph(abba);
+    for (const n of l.nodes) {
+      expect(n.x - n.w / 2).toBeGreaterThanOrEqual(0);
+      expect(n.x + n.w / 2).toBeLessThanOrEqual(l.width);
+      expect(n.y + n.h / 2).toBeLessThanOrEqual(l.height);
+    }
+    expect(l.edges[0].path).not.toBe(l.edges[1].path);
+  });
+
+  it('has no cycle in a chain', () => {
+    expect(findCycle({ nodes: abba.nodes, edges: [abba.edges[0], abba.edges[2]] })).toBeUndefined();
+  });
+
+  it('maps a model graph with positions and a report chain onto graph data', () => {
+    const g = toGraphData(
+      {
+        classes: [
+          { key: 'static:a', name: 'lock_a' },
+          { key: 'static:b', name: 'lock_b' },
+        ],
+        edges: [{ from: 'static:a', to: 'static:b', pos: { file: 'x.c', line: 7, col: 2 }, fn: 'first' }],
+      },
+      ['lock_b', 'lock_a'],
+    )!;
+    expect(g.nodes.map((n) => n.id)).toEqual(['static:a', 'static:b']);
+    expect(g.edges).toEqual([{ from: 'static:a', to: 'static:b', label: 'x.c:7 first()' }]);
+    expect(g.cycle).toEqual(['static:b', 'static:a']);
+  });
+});
+
+describe('functionLines', () => {
+  it('finds kernel-style definitions, not calls or declarations', () => {
+    const src = ['static void klist_next(struct klist_iter *i)', '{', '\tspin_lock(&k->k_lock);', '}', 'int foo(void);', 'void __init setup(void) {', '\tif (x) {', '}'].join('\n');
+    const m = functionLines(src);
+    expect(m.get('klist_next')).toBe(1);
+    expect(m.get('setup')).toBe(6);
+    expect(m.has('foo')).toBe(false);
+    expect(m.has('spin_lock')).toBe(false);
+  });
+});
