@@ -255,7 +255,7 @@ export function parseKernelIdent(text: string): KernelIdent | undefined {
 const FRAME_SYM = /^(?:\? )?(?:\[<[0-9a-f]+>\] (?:\? )?)?([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?(?: \[[\w-]+\])?(?: [\w./-]+:\d+(?: \[inline\])?)?(?: \([\w./ :-]+\))?$/;
 const ARM_FRAME = /^\[<[0-9a-f]+>\] \(([\w.$]+)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?\)(?: from \[<[0-9a-f]+>\] \([\w.$+\/]+\))?/;
 const ADDR_ONLY = /^(?:\? )?\[<[0-9a-f]+>\] (?:\? )?0x[0-9a-f]+$/;
-const RAW_WORDS = /^(?:[0-9a-f]{8}(?: [0-9a-f]{8})+|[0-9a-f]{16}(?: [0-9a-f]{16})+)$/;
+const RAW_WORDS = /^[0-9a-f]{8,16}(?: [0-9a-f]{8,16})+$/;
 const DECODED_FRAME = /^(?:\? )?([A-Za-z_.$][\w.$]*) \((?:[\w./-]+:\d+ ?)+\)$/;
 
 /**

@@ -604,7 +604,8 @@ class Builder {
 
     // --- stack backtrace and dump_stack
     if (/^stack backtrace:$/.test(body)) {
-      this.complete = true;
+      // The nest-lock report dumps the stack twice; only the one after the held locks ends it.
+      this.complete = r.kind !== 'nested-lock-not-taken' || r.heldLocks !== undefined;
       this.beginStack(i, 'stack backtrace', 'The current stack of the task that triggered the report (dump_stack).');
       return true;
     }
@@ -613,7 +614,7 @@ class Builder {
         this.stack = this.openStack('Call Trace', i);
       }
       this.section = 'stack';
-      this.complete = this.complete || r.kind === 'sleeping-in-atomic' || r.kind === 'suspicious-rcu' || r.kind === 'unknown' || r.kind === 'nested-lock-not-taken' || r.kind === 'kcsan-data-race';
+      this.complete = this.complete || r.kind === 'sleeping-in-atomic' || r.kind === 'suspicious-rcu' || r.kind === 'unknown' || r.kind === 'kcsan-data-race';
       this.place(i, 'stack-title', 'The backtrace follows, innermost function first.', { stack: this.stack });
       return true;
     }
