@@ -1,10 +1,734 @@
+/**
+ * Name resolution over a parsed Program, before anything runs: the mistakes
+ * a compiler would catch (undeclared names, implicit function declarations,
+ * unknown types and fields, duplicate definitions, misplaced break/continue,
+ * missing goto labels, wrong argument counts). Types are followed only as far
+ * as needed to know which struct a `.`/`->` reaches; anything unknown is
+ * given the benefit of the doubt (the runtime checks the rest).
+ */
 import type { Diagnostic } from '../engine/api.ts';
-import type { Program } from './ast.ts';
+import type { SourcePos } from '../events/types.ts';
+import type {
+  Block,
+  Expr,
+  Field,
+  FunctionDecl,
+  FunctionDef,
+  Initializer,
+  Program,
+  Stmt,
+  StructDecl,
+  TypeNode,
+  VarDecl,
+} from './ast.ts';
+import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
+import { diag } from './diagnostics.ts';
 
 export interface CheckOptions {
+  /** Every name the runtime provides: functions, macros used as calls, constants (`current`, `NULL`, `GFP_KERNEL`). */
   builtins: ReadonlySet<string>;
+  /** Struct tags the runtime implements (`mutex`, `list_head`...); defaults to KERNEL_STRUCTS. */
+  kernelStructs?: ReadonlySet<string>;
 }
 
-export function checkProgram(_program: Program, _opts: CheckOptions): Diagnostic[] {
-  return [];
+/** Kernel structs usable by value without a definition in the program. */
+export const KERNEL_STRUCTS: ReadonlySet<string> = new Set([
+  'mutex', 'rw_semaphore', 'semaphore', 'list_head', 'hlist_head', 'hlist_node', 'lockdep_map', 'lock_class_key',
+  'rcu_head', 'callback_head', 'task_struct', 'work_struct', 'delayed_work', 'timer_list', 'tasklet_struct',
+  'completion', 'kref', 'wait_queue_head', 'llist_head', 'llist_node', 'irq_work', 'srcu_struct', 'rt_mutex',
+  'ww_mutex', 'ww_acquire_ctx', 'ww_class', 'local_lock', 'seqcount', 'percpu_rw_semaphore', 'xarray', 'ida', 'idr',
+  'cpumask', 'workqueue_struct', 'kthread_worker', 'kthread_work', 'hrtimer', 'page', 'device', 'rb_node', 'rb_root',
+]);
+
+/** Arguments that name a struct member, not a variable: builtin -> index. */
+const MEMBER_ARG: Record<string, number> = {
+  container_of: 2,
+  container_of_const: 2,
+  list_entry: 2,
+  list_first_entry: 2,
+  list_last_entry: 2,
+  list_first_entry_or_null: 2,
+  list_last_entry_or_null: 2,
+  list_entry_rcu: 2,
+  list_first_or_null_rcu: 2,
+  list_next_entry: 1,
+  list_prev_entry: 1,
+  list_next_entry_circular: 2,
+  list_prev_entry_circular: 2,
+  hlist_entry: 2,
+  hlist_entry_safe: 2,
+  offsetof: 1,
+  sizeof_field: 1,
+};
+
+/** Iterator macros: index of their member argument (they also declare nothing: pos is an existing variable). */
+const FOREACH_MEMBER_ARG: Record<string, number> = {
+  list_for_each_entry: 2,
+  list_for_each_entry_continue: 2,
+  list_for_each_entry_reverse: 2,
+  list_for_each_entry_rcu: 2,
+  list_for_each_entry_from: 2,
+  list_for_each_entry_safe: 3,
+  list_for_each_entry_safe_reverse: 3,
+  hlist_for_each_entry: 2,
+  hlist_for_each_entry_rcu: 2,
+  hlist_for_each_entry_safe: 3,
+};
+
+/** Builtins that return a pointer to their type argument's struct (for field checks on the result). */
+const RETURNS_TYPE_ARG = new Set([
+  'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry', 'list_first_entry_or_null',
+  'list_last_entry_or_null', 'list_entry_rcu', 'list_first_or_null_rcu', 'hlist_entry', 'hlist_entry_safe',
+]);
+
+interface Globals {
+  functions: Map<string, FunctionDef | FunctionDecl>;
+  vars: Map<string, VarDecl>;
+  enumConsts: Set<string>;
+  typedefs: Map<string, TypeNode>;
+  structs: Map<string, StructDecl>;
+  /** Struct tags merely mentioned (forward declarations). */
+  forward: Set<string>;
+}
+
+interface Ctx {
+  g: Globals;
+  opts: CheckOptions;
+  kernelStructs: ReadonlySet<string>;
+  out: Diagnostic[];
+  scopes: Array<Map<string, TypeNode>>;
+  fn: FunctionDef | null;
+  loops: number;
+  breakables: number;
+  switches: number;
+  labels: Set<string>;
+  gotos: Array<{ label: string; pos: SourcePos }>;
+}
+
+export function checkProgram(program: Program, opts: CheckOptions): Diagnostic[] {
+  const g: Globals = { functions: new Map(), vars: new Map(), enumConsts: new Set(), typedefs: new Map(), structs: new Map(), forward: new Set() };
+  const cx: Ctx = {
+    g,
+    opts,
+    kernelStructs: opts.kernelStructs ?? KERNEL_STRUCTS,
+    out: [],
+    scopes: [],
+    fn: null,
+    loops: 0,
+    breakables: 0,
+    switches: 0,
+    labels: new Set(),
+    gotos: [],
+  };
+  collectGlobals(program, cx);
+  for (const d of program.decls) {
+    if (d.kind === 'StructDecl' && d.fields) for (const f of d.fields) checkFieldType(cx, f);
+    if (d.kind === 'TypedefDecl') checkType(cx, d.type, d.pos, false);
+    if (d.kind === 'VarDecl') {
+      checkType(cx, d.type, d.pos, !d.storage.extern);
+      if (d.init) checkInit(cx, d.init);
+    }
+    if (d.kind === 'FunctionDecl') for (const prm of d.params) checkType(cx, prm.type, prm.pos, false);
+    if (d.kind === 'FunctionDef') checkFunction(cx, d);
+  }
+  return cx.out;
+}
+
+// ---------------------------------------------------------------------------
+// Globals and duplicates
+
+function collectGlobals(program: Program, cx: Ctx): void {
+  const { g } = cx;
+  const seenNames = new Map<string, { kind: string; pos: SourcePos; defines: boolean }>();
+  const dup = (name: string, pos: SourcePos, kind: string, defines: boolean) => {
+    const prev = seenNames.get(name);
+    if (prev && prev.defines && defines) {
+      cx.out.push(diag(pos, `redefinition of '${name}'`, `previous definition of '${name}' was at ${where(prev.pos)}; rename one of them or remove the duplicate`));
+      return;
+    }
+    if (prev && prev.kind !== kind && !(prev.kind === 'function' && kind === 'function')) {
+      cx.out.push(diag(pos, `'${name}' redeclared as a different kind of symbol`, `previous declaration at ${where(prev.pos)}`));
+      return;
+    }
+    if (!prev || defines) seenNames.set(name, { kind, pos, defines });
+  };
+  for (const d of program.decls) {
+    switch (d.kind) {
+      case 'FunctionDef': {
+        dup(d.name, d.pos, 'function', true);
+        g.functions.set(d.name, d);
+        break;
+      }
+      case 'FunctionDecl':
+        dup(d.name, d.pos, 'function', false);
+        if (!g.functions.has(d.name) || g.functions.get(d.name)!.kind === 'FunctionDecl') g.functions.set(d.name, d);
+        break;
+      case 'VarDecl': {
+        const defines = !d.storage.extern;
+        dup(d.name, d.pos, 'variable', defines);
+        if (!g.vars.has(d.name) || defines) g.vars.set(d.name, d);
+        break;
+      }
+      case 'TypedefDecl': {
+        const prev = g.typedefs.get(d.name);
+        if (prev) cx.out.push(diag(d.pos, `redefinition of typedef '${d.name}'`, 'remove one of the typedefs'));
+        g.typedefs.set(d.name, d.type);
+        break;
+      }
+      case 'StructDecl':
+        if (d.name === null) break;
+        if (d.fields) {
+          const prev = g.structs.get(d.name);
+          if (prev) cx.out.push(diag(d.pos, `redefinition of '${d.union ? 'union' : 'struct'} ${d.name}'`, `previous definition at ${where(prev.pos)}`));
+          else g.structs.set(d.name, d);
+          checkDuplicateFields(cx, d);
+        } else g.forward.add(d.name);
+        break;
+      case 'EnumDecl':
+        for (const m of d.members ?? []) {
+          dup(m.name, m.pos, 'enumerator', true);
+          g.enumConsts.add(m.name);
+        }
+        break;
+    }
+  }
+  // Local struct definitions are global tags in the simulation too.
+  for (const d of program.decls) if (d.kind === 'FunctionDef') collectLocalTypes(cx, d.body);
+}
+
+function collectLocalTypes(cx: Ctx, s: Stmt): void {
+  walkStmts(s, (st) => {
+    if (st.kind !== 'TypeDeclStmt') return;
+    const d = st.decl;
+    if (d.kind === 'StructDecl' && d.name && d.fields && !cx.g.structs.has(d.name)) cx.g.structs.set(d.name, d);
+    if (d.kind === 'TypedefDecl') cx.g.typedefs.set(d.name, d.type);
+    if (d.kind === 'EnumDecl') for (const m of d.members ?? []) cx.g.enumConsts.add(m.name);
+  });
+}
+
+function walkStmts(s: Stmt, f: (s: Stmt) => void): void {
+  f(s);
+  switch (s.kind) {
+    case 'Block':
+      for (const i of s.items) walkStmts(i, f);
+      break;
+    case 'If':
+      walkStmts(s.then, f);
+      if (s.else) walkStmts(s.else, f);
+      break;
+    case 'While':
+    case 'DoWhile':
+    case 'For':
+    case 'Switch':
+    case 'ForEach':
+    case 'ScopedGuard':
+      walkStmts(s.body, f);
+      break;
+    case 'Labeled':
+      walkStmts(s.stmt, f);
+      break;
+  }
+}
+
+function checkDuplicateFields(cx: Ctx, d: StructDecl): void {
+  const seen = new Map<string, SourcePos>();
+  for (const f of allFields(d)) {
+    if (!f.name) continue;
+    const prev = seen.get(f.name);
+    if (prev) cx.out.push(diag(f.pos, `duplicate member '${f.name}'`, `'${f.name}' is already a member at line ${prev.line}`));
+    else seen.set(f.name, f.pos);
+  }
+}
+
+/** Fields including those of anonymous struct/union members. */
+function allFields(d: StructDecl): Field[] {
+  const out: Field[] = [];
+  for (const f of d.fields ?? []) {
+    if (f.name === null && f.type.kind === 'StructType' && f.type.def) out.push(...allFields(f.type.def));
+    else out.push(f);
+  }
+  return out;
+}
+
+const where = (p: SourcePos) => `${p.file}:${p.line}:${p.col}`;
+
+// ---------------------------------------------------------------------------
+// Types
+
+function checkFieldType(cx: Ctx, f: Field): void {
+  checkType(cx, f.type, f.pos, true, f.name ?? undefined);
+}
+
+/** Unknown type names anywhere in the type; incomplete struct types where a value is needed. */
+function checkType(cx: Ctx, t: TypeNode, pos: SourcePos, needsComplete: boolean, what?: string): void {
+  switch (t.kind) {
+    case 'NamedType':
+      if (!cx.g.typedefs.has(t.name) && !KERNEL_TYPEDEFS.has(t.name) && !KERNEL_INT_TYPEDEFS.has(t.name)) {
+        cx.out.push(diag(t.pos, `unknown type name '${t.name}'`, suggest(t.name, [...cx.g.typedefs.keys(), ...KERNEL_TYPEDEFS, ...KERNEL_INT_TYPEDEFS.keys()]) ?? `declare it first: typedef ... ${t.name};`));
+      }
+      return;
+    case 'StructType':
+      if (t.def) {
+        for (const f of t.def.fields ?? []) checkFieldType(cx, f);
+        return;
+      }
+      if (needsComplete && t.name !== null && !cx.g.structs.has(t.name) && !cx.kernelStructs.has(t.name)) {
+        const kw = t.union ? 'union' : 'struct';
+        cx.out.push(
+          diag(t.pos, what ? `'${what}' has incomplete type '${kw} ${t.name}'` : `incomplete type '${kw} ${t.name}'`, cx.g.forward.has(t.name) ? `${kw} ${t.name} is only declared; define it with its fields: ${kw} ${t.name} { ... };` : `${kw} ${t.name} is not defined in this program${maybe(t.name, [...cx.g.structs.keys(), ...cx.kernelStructs])}`),
+        );
+      }
+      return;
+    case 'PointerType':
+      checkType(cx, t.to, pos, false);
+      return;
+    case 'ArrayType':
+      checkType(cx, t.of, pos, needsComplete, what);
+      if (t.size) checkExpr(cx, t.size);
+      return;
+    case 'FunctionType':
+      checkType(cx, t.ret, pos, false);
+      for (const p of t.params) checkType(cx, p.type, p.pos, false);
+      return;
+    case 'BitmapType':
+      checkExpr(cx, t.bits);
+      return;
+    case 'TypeofType':
+      checkExpr(cx, t.expr);
+      return;
+    default:
+      return;
+  }
+}
+
+function maybe(name: string, candidates: Iterable<string>): string {
+  const s = closest(name, candidates);
+  return s ? `; did you mean '${s}'?` : '';
+}
+
+function suggest(name: string, candidates: Iterable<string>): string | undefined {
+  const s = closest(name, candidates);
+  return s ? `did you mean '${s}'?` : undefined;
+}
+
+/** Nearest candidate by edit distance, if close enough to be a typo. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  for (const c of candidates) {
+    if (c === name || Math.abs(c.length - name.length) > limit) continue;
+    const d = editDistance(name, c, limit);
+    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return rowMin;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Follow typedefs to the underlying type. */
+function resolve(cx: Ctx, t: TypeNode | null): TypeNode | null {
+  let cur = t;
+  for (let n = 0; cur && cur.kind === 'NamedType' && n < 20; n++) cur = cx.g.typedefs.get(cur.name) ?? null;
+  return cur;
+}
+
+/** The struct definition a value of this type is, if the program defines it. */
+function structOf(cx: Ctx, t: TypeNode | null): StructDecl | null {
+  const r = resolve(cx, t);
+  if (!r || r.kind !== 'StructType') return null;
+  if (r.def) return r.def;
+  return r.name ? cx.g.structs.get(r.name) ?? null : null;
+}
+
+function pointee(cx: Ctx, t: TypeNode | null): TypeNode | null {
+  const r = resolve(cx, t);
+  if (!r) return null;
+  if (r.kind === 'PointerType') return r.to;
+  if (r.kind === 'ArrayType') return r.of;
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Functions and statements
+
+function checkFunction(cx: Ctx, fn: FunctionDef): void {
+  cx.fn = fn;
+  cx.labels = new Set();
+  cx.gotos = [];
+  cx.loops = 0;
+  cx.breakables = 0;
+  cx.switches = 0;
+  checkType(cx, fn.ret, fn.pos, false);
+  const params = new Map<string, TypeNode>();
+  for (const p of fn.params) {
+    checkType(cx, p.type, p.pos, false);
+    if (!p.name) continue;
+    if (params.has(p.name)) cx.out.push(diag(p.pos, `redefinition of parameter '${p.name}'`, 'give each parameter its own name'));
+    params.set(p.name, p.type);
+  }
+  cx.scopes = [params];
+  // Labels are function-wide: collect first so forward gotos resolve.
+  walkStmts(fn.body, (s) => {
+    if (s.kind !== 'Labeled') return;
+    if (cx.labels.has(s.label)) cx.out.push(diag(s.pos, `duplicate label '${s.label}'`, 'labels must be unique within a function'));
+    cx.labels.add(s.label);
+  });
+  checkBlock(cx, fn.body, false);
+  for (const gt of cx.gotos) {
+    if (!cx.labels.has(gt.label)) cx.out.push(diag(gt.pos, `label '${gt.label}' used but not defined`, suggest(gt.label, cx.labels) ?? `add '${gt.label}:' before the statement to jump to`));
+  }
+  cx.fn = null;
+}
+
+function checkBlock(cx: Ctx, b: Block, reuseScope: boolean): void {
+  if (!reuseScope) cx.scopes.push(new Map());
+  for (const s of b.items) checkStmt(cx, s);
+  if (!reuseScope) cx.scopes.pop();
+}
+
+function declareLocal(cx: Ctx, d: VarDecl): void {
+  checkType(cx, d.type, d.pos, !d.storage.extern, d.name);
+  const scope = cx.scopes[cx.scopes.length - 1];
+  if (scope.has(d.name)) {
+    cx.out.push(diag(d.pos, `redefinition of '${d.name}'`, 'a variable is declared twice in the same block; rename or remove one'));
+  }
+  // In scope from the end of its declarator: `p = kzalloc(sizeof(*p), ...)` is fine.
+  scope.set(d.name, d.type);
+  if (d.init) checkInit(cx, d.init);
+}
+
+function checkStmt(cx: Ctx, s: Stmt): void {
+  switch (s.kind) {
+    case 'Block':
+      checkBlock(cx, s, false);
+      return;
+    case 'DeclStmt':
+      for (const d of s.decls) declareLocal(cx, d);
+      return;
+    case 'TypeDeclStmt':
+      if (s.decl.kind === 'StructDecl') for (const f of s.decl.fields ?? []) checkFieldType(cx, f);
+      return;
+    case 'ExprStmt':
+      checkExpr(cx, s.expr);
+      return;
+    case 'If':
+      checkExpr(cx, s.cond);
+      checkStmt(cx, s.then);
+      if (s.else) checkStmt(cx, s.else);
+      return;
+    case 'While':
+    case 'DoWhile':
+      checkExpr(cx, s.cond);
+      inLoop(cx, () => checkStmt(cx, s.body));
+      return;
+    case 'For':
+      cx.scopes.push(new Map());
+      if (s.init) {
+        if (s.init.kind === 'DeclStmt') for (const d of s.init.decls) declareLocal(cx, d);
+        else checkExpr(cx, s.init);
+      }
+      if (s.cond) checkExpr(cx, s.cond);
+      if (s.step) checkExpr(cx, s.step);
+      inLoop(cx, () => checkStmt(cx, s.body));
+      cx.scopes.pop();
+      return;
+    case 'ForEach': {
+      const mi = FOREACH_MEMBER_ARG[s.macro];
+      s.args.forEach((a, i) => {
+        if (i !== mi) checkExpr(cx, a);
+      });
+      if (mi !== undefined && s.args[mi]) {
+        checkMemberName(cx, pointee(cx, typeOf(cx, s.args[0])), s.args[mi]);
+      }
+      inLoop(cx, () => checkStmt(cx, s.body));
+      return;
+    }
+    case 'Switch':
+      checkExpr(cx, s.expr);
+      cx.switches++;
+      cx.breakables++;
+      checkStmt(cx, s.body);
+      cx.breakables--;
+      cx.switches--;
+      return;
+    case 'Case':
+      if (cx.switches === 0) cx.out.push(diag(s.pos, "'case' label not within a switch statement", 'put it inside switch (...) { ... }'));
+      checkExpr(cx, s.value);
+      if (s.high) checkExpr(cx, s.high);
+      return;
+    case 'Default':
+      if (cx.switches === 0) cx.out.push(diag(s.pos, "'default' label not within a switch statement", 'put it inside switch (...) { ... }'));
+      return;
+    case 'Break':
+      if (cx.breakables === 0) cx.out.push(diag(s.pos, 'break statement not within loop or switch', 'use return or goto to leave the function early'));
+      return;
+    case 'Continue':
+      if (cx.loops === 0) cx.out.push(diag(s.pos, 'continue statement not within a loop', 'continue only makes sense inside for/while/do or a list_for_each_entry() loop'));
+      return;
+    case 'Return': {
+      const ret = cx.fn ? resolve(cx, cx.fn.ret) : null;
+      if (s.value) {
+        checkExpr(cx, s.value);
+        if (ret?.kind === 'VoidType') cx.out.push(diag(s.pos, `'return' with a value, in function returning void`, `'${cx.fn!.name}' is declared void; remove the value or change the return type`));
+      } else if (ret && ret.kind !== 'VoidType') {
+        cx.out.push(diag(s.pos, `'return' with no value, in function returning non-void`, `'${cx.fn!.name}' must return a value`));
+      }
+      return;
+    }
+    case 'Goto':
+      cx.gotos.push({ label: s.label, pos: s.pos });
+      return;
+    case 'Labeled':
+      checkStmt(cx, s.stmt);
+      return;
+    case 'ScopedGuard':
+      for (const a of s.args) checkExpr(cx, a);
+      // scoped_guard is a one-shot for loop in cleanup.h: break leaves the guarded scope.
+      cx.breakables++;
+      checkStmt(cx, s.body);
+      cx.breakables--;
+      return;
+    case 'Guard':
+      for (const a of s.args) checkExpr(cx, a);
+      return;
+    case 'Empty':
+      return;
+  }
+}
+
+function inLoop(cx: Ctx, f: () => void): void {
+  cx.loops++;
+  cx.breakables++;
+  f();
+  cx.breakables--;
+  cx.loops--;
+}
+
+function checkInit(cx: Ctx, init: Initializer): void {
+  if (init.kind === 'InitList') {
+    for (const item of init.items) {
+      for (const d of item.designators) if (d.kind === 'IndexDesignator') checkExpr(cx, d.index);
+      checkInit(cx, item.value);
+    }
+  } else checkExpr(cx, init);
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+function lookupVar(cx: Ctx, name: string): TypeNode | null | undefined {
+  for (let i = cx.scopes.length - 1; i >= 0; i--) {
+    const t = cx.scopes[i].get(name);
+    if (t) return t;
+  }
+  const g = cx.g.vars.get(name);
+  if (g) return g.type;
+  return undefined;
+}
+
+function known(cx: Ctx, name: string): boolean {
+  return lookupVar(cx, name) !== undefined || cx.g.functions.has(name) || cx.g.enumConsts.has(name) || cx.opts.builtins.has(name) || name === '__func__' || name === '__FUNCTION__';
+}
+
+function candidates(cx: Ctx): string[] {
+  const out: string[] = [];
+  for (const s of cx.scopes) out.push(...s.keys());
+  out.push(...cx.g.vars.keys(), ...cx.g.functions.keys(), ...cx.g.enumConsts, ...cx.opts.builtins);
+  return out;
+}
+
+function checkExpr(cx: Ctx, e: Expr): void {
+  switch (e.kind) {
+    case 'IntLit':
+    case 'CharLit':
+    case 'StringLit':
+    case 'TypeArg':
+      if (e.kind === 'TypeArg') checkType(cx, e.type, e.pos, false);
+      return;
+    case 'Ident':
+      if (!known(cx, e.name)) {
+        const s = closest(e.name, candidates(cx));
+        cx.out.push(diag(e.pos, `'${e.name}' undeclared${cx.fn ? ' (first use in this function)' : ''}`, s ? `did you mean '${s}'?` : `declare '${e.name}' before using it`));
+      }
+      return;
+    case 'Unary':
+    case 'Update':
+      checkExpr(cx, e.operand);
+      return;
+    case 'Binary':
+      checkExpr(cx, e.left);
+      checkExpr(cx, e.right);
+      return;
+    case 'Assign':
+      checkExpr(cx, e.target);
+      checkExpr(cx, e.value);
+      return;
+    case 'Conditional':
+      checkExpr(cx, e.cond);
+      if (e.then) checkExpr(cx, e.then);
+      checkExpr(cx, e.else);
+      return;
+    case 'Comma':
+      for (const x of e.exprs) checkExpr(cx, x);
+      return;
+    case 'Cast':
+      checkType(cx, e.type, e.pos, false);
+      checkExpr(cx, e.expr);
+      return;
+    case 'Sizeof':
+      if (e.arg.kind === 'TypeArg') checkType(cx, e.arg.type, e.arg.pos, true);
+      else checkExpr(cx, e.arg);
+      return;
+    case 'Index':
+      checkExpr(cx, e.base);
+      checkExpr(cx, e.index);
+      return;
+    case 'Member': {
+      checkExpr(cx, e.object);
+      const ot = typeOf(cx, e.object);
+      const st = e.arrow ? pointee(cx, ot) : ot;
+      checkField(cx, st, e.field, e.pos);
+      return;
+    }
+    case 'Call':
+      checkCall(cx, e);
+      return;
+    case 'CompoundLiteral':
+      checkType(cx, e.type, e.pos, true);
+      checkInit(cx, e.init);
+      return;
+    case 'StmtExpr':
+      checkBlock(cx, e.body, false);
+      return;
+  }
+}
+
+function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
+  const name = e.callee.kind === 'Ident' ? e.callee.name : null;
+  if (name === null) checkExpr(cx, e.callee);
+  else if (!known(cx, name)) {
+    const s = closest(name, [...cx.g.functions.keys(), ...cx.opts.builtins, ...cx.scopes.flatMap((m) => [...m.keys()])]);
+    cx.out.push(diag(e.callee.pos, `implicit declaration of function '${name}'`, s ? `did you mean '${s}'?` : `define ${name}() in the program, or check the spelling of the kernel API`));
+  }
+  // A program may define its own container_of-like helper; then its arguments are ordinary expressions.
+  const memberIdx = name !== null && !cx.g.functions.has(name) ? MEMBER_ARG[name] : undefined;
+  e.args.forEach((a, i) => {
+    if (i !== memberIdx) checkExpr(cx, a);
+  });
+  if (memberIdx !== undefined && e.args[memberIdx]) {
+    const typeArg = e.args.find((a) => a.kind === 'TypeArg');
+    const base = typeArg?.kind === 'TypeArg' ? typeArg.type : name === 'list_next_entry' || name === 'list_prev_entry' ? pointee(cx, typeOf(cx, e.args[0])) : null;
+    checkMemberName(cx, base, e.args[memberIdx]);
+  }
+  if (name !== null && lookupVar(cx, name) === undefined) {
+    const f = cx.g.functions.get(name);
+    if (f) {
+      const want = f.params.length;
+      const variadic = f.kind === 'FunctionDecl' && f.variadic;
+      if (e.args.length < want || (e.args.length > want && !variadic)) {
+        cx.out.push(
+          diag(e.pos, `too ${e.args.length < want ? 'few' : 'many'} arguments to function '${name}'`, `'${name}' takes ${want} argument${want === 1 ? '' : 's'} (${f.params.map((p) => p.name ?? '?').join(', ') || 'void'}), declared at ${where(f.pos)}`),
+        );
+      }
+    }
+  }
+}
+
+/** A member-name argument (`ap_list`, or `a.b`) against the struct it should belong to. */
+function checkMemberName(cx: Ctx, structType: TypeNode | null, arg: Expr): void {
+  const path: Array<{ name: string; pos: SourcePos }> = [];
+  let cur: Expr = arg;
+  while (cur.kind === 'Member' && !cur.arrow) {
+    path.unshift({ name: cur.field, pos: cur.pos });
+    cur = cur.object;
+  }
+  if (cur.kind !== 'Ident') {
+    cx.out.push(diag(arg.pos, 'expected a member name', 'pass the name of the struct field, e.g. ap_list'));
+    return;
+  }
+  path.unshift({ name: cur.name, pos: cur.pos });
+  let t: TypeNode | null = structType;
+  for (const step of path) {
+    t = checkField(cx, t, step.name, step.pos);
+  }
+}
+
+/** Report an unknown field of a known struct; returns the field's type when known. */
+function checkField(cx: Ctx, t: TypeNode | null, field: string, pos: SourcePos): TypeNode | null {
+  const sd = structOf(cx, t);
+  if (!sd || !sd.fields) return null;
+  const f = allFields(sd).find((x) => x.name === field);
+  if (f) return f.type;
+  const kw = sd.union ? 'union' : 'struct';
+  const s = closest(field, allFields(sd).flatMap((x) => (x.name ? [x.name] : [])));
+  cx.out.push(diag(pos, `'${kw} ${sd.name ?? '(anonymous)'}' has no member named '${field}'`, s ? `did you mean '${s}'?` : `its members are: ${allFields(sd).map((x) => x.name).filter(Boolean).join(', ')}`));
+  return null;
+}
+
+/** Static type of an expression, as far as cheaply known; null = unknown. */
+function typeOf(cx: Ctx, e: Expr): TypeNode | null {
+  switch (e.kind) {
+    case 'Ident':
+      return lookupVar(cx, e.name) ?? null;
+    case 'Member': {
+      const ot = typeOf(cx, e.object);
+      const st = structOf(cx, e.arrow ? pointee(cx, ot) : ot);
+      return st ? allFields(st).find((f) => f.name === e.field)?.type ?? null : null;
+    }
+    case 'Unary':
+      if (e.op === '*') return pointee(cx, typeOf(cx, e.operand));
+      if (e.op === '&') {
+        const inner = typeOf(cx, e.operand);
+        return inner ? { kind: 'PointerType', pos: e.pos, to: inner } : null;
+      }
+      return null;
+    case 'Index':
+      return pointee(cx, typeOf(cx, e.base));
+    case 'Cast':
+      return e.type;
+    case 'Assign':
+      return typeOf(cx, e.target);
+    case 'Comma':
+      return typeOf(cx, e.exprs[e.exprs.length - 1]);
+    case 'Conditional':
+      return e.then ? typeOf(cx, e.then) : typeOf(cx, e.cond);
+    case 'Call': {
+      if (e.callee.kind !== 'Ident') return null;
+      const name = e.callee.name;
+      const f = cx.g.functions.get(name);
+      if (f && lookupVar(cx, name) === undefined) return f.ret;
+      if (RETURNS_TYPE_ARG.has(name)) {
+        const ta = e.args.find((a) => a.kind === 'TypeArg');
+        return ta?.kind === 'TypeArg' ? { kind: 'PointerType', pos: e.pos, to: ta.type } : null;
+      }
+      if ((name === 'list_next_entry' || name === 'list_prev_entry') && e.args[0]) return typeOf(cx, e.args[0]);
+      if ((name === 'READ_ONCE' || name === 'rcu_dereference' || name === 'rcu_dereference_protected' || name === 'rcu_dereference_raw') && e.args[0]) return typeOf(cx, e.args[0]);
+      if ((name === 'per_cpu' || name === 'this_cpu_read') && e.args[0]) return typeOf(cx, e.args[0]);
+      if ((name === 'this_cpu_ptr' || name === 'per_cpu_ptr' || name === 'raw_cpu_ptr') && e.args[0]) return typeOf(cx, e.args[0]);
+      return null;
+    }
+    case 'StmtExpr':
+    case 'CompoundLiteral':
+      return e.kind === 'CompoundLiteral' ? e.type : null;
+    default:
+      return null;
+  }
 }

@@ -46,6 +46,26 @@ export const DEFAULT_CONFIG_DEFINES: Readonly<Record<string, string>> = {
   CONFIG_DEBUG_ATOMIC_SLEEP: '1',
 };
 
+/**
+ * Kernel macros that must exist before parsing (they glue onto string
+ * literals, which a function call could not): printk's level prefixes, as
+ * include/linux/kern_levels.h spells them.
+ */
+const PREDEFINED: Readonly<Record<string, string>> = {
+  KERN_SOH: '"\\001"',
+  KERN_EMERG: '"\\0010"',
+  KERN_ALERT: '"\\0011"',
+  KERN_CRIT: '"\\0012"',
+  KERN_ERR: '"\\0013"',
+  KERN_WARNING: '"\\0014"',
+  KERN_NOTICE: '"\\0015"',
+  KERN_INFO: '"\\0016"',
+  KERN_DEBUG: '"\\0017"',
+  KERN_DEFAULT: '""',
+  KERN_CONT: '"\\001c"',
+  __KERNEL__: '1',
+};
+
 /** How deep includes may nest before we call it a loop. */
 const MAX_INCLUDE_DEPTH = 32;
 /** Expansion budget per translation unit: a self-feeding macro set must end in an error, not a hang. */
@@ -116,7 +136,7 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
 
   for (const unit of translationUnits(files)) {
     const macros = new Map<string, Macro>();
-    const initial = { ...DEFAULT_CONFIG_DEFINES, ...defines };
+    const initial = { ...PREDEFINED, ...DEFAULT_CONFIG_DEFINES, ...defines };
     for (const [name, value] of Object.entries(initial)) {
       macros.set(name, { name, params: null, variadic: false, body: lexDefine(value, name), pos: { file: '<command line>', line: 1, col: 1 } });
     }
@@ -392,6 +412,10 @@ class Preprocessor {
     for (let i = input.length - 1; i >= 0; i--) stack.push(input[i]);
     while (stack.length) {
       const t = stack.pop()!;
+      if (t.kind === 'ident' && (t.text === '__LINE__' || t.text === '__FILE__')) {
+        out.push(t.text === '__LINE__' ? { ...t, kind: 'int', text: String(t.pos.line), value: BigInt(t.pos.line), suffix: '' } : { ...t, kind: 'string', text: JSON.stringify(t.pos.file), str: t.pos.file });
+        continue;
+      }
       const m = t.kind === 'ident' ? this.macros.get(t.text) : undefined;
       if (!m || t.hide?.has(m.name)) {
         out.push(t);
