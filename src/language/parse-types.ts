@@ -201,8 +201,10 @@ function intFromWords(words: string[], pos: SourcePos): TypeNode {
   const uns = count('unsigned') > 0;
   const sig = count('signed') > 0;
   const base = words.filter((w) => w !== 'long' && w !== 'unsigned' && w !== 'signed' && w !== 'int');
-  if ((uns && sig) || longs > 2 || base.length > 1 || (base.length && longs) || (base.includes('short') && longs)) {
-    fail(pos, `invalid combination of type specifiers '${words.join(' ')}'`, 'write e.g. unsigned long, long long, unsigned char');
+  const ints = count('int');
+  const intBad = ints > 1 || (ints === 1 && base.some((b) => b !== 'short'));
+  if ((uns && sig) || longs > 2 || base.length > 1 || (base.length && longs) || intBad) {
+    fail(pos, `two or more data types in declaration specifiers ('${words.join(' ')}')`, 'write e.g. unsigned long, long long, unsigned char');
   }
   const b = base[0];
   if (b === 'void') {

@@ -5,7 +5,7 @@
 import type { TopLevelDecl } from './ast.ts';
 import type { DiagSink } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
-import { newParser, peek, reportError, type Parser } from './parse-core.ts';
+import { newParser, peek, reportError, skipBalanced, type Parser } from './parse-core.ts';
 import { parseDeclaration, syncTopLevel } from './parse-decl.ts';
 
 export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
@@ -13,14 +13,28 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
   const decls: TopLevelDecl[] = [];
   // A header included by two .c files yields the same declarations twice, at the same source position.
   const seen = new Set<string>();
+  let lastFailed = false;
   while (peek(p).kind !== 'eof') {
     if (peek(p).kind === 'punct' && peek(p).text === ';') {
       p.i++;
       continue;
     }
     const before = p.i;
+    // The body of a definition whose header failed: skip it quietly instead of reporting it again.
+    if (lastFailed && peek(p).kind === 'punct' && peek(p).text === '{') {
+      try {
+        skipBalanced(p);
+      } catch {
+        break;
+      }
+      continue;
+    }
     try {
-      for (const d of parseDeclaration(p, false)) {
+      const got = parseDeclaration(p, false);
+      // A stray '{' after an earlier error (a K&R body, a broken header) is most likely its body; only a
+      // complete function definition proves the parser is back in step.
+      if (got.some((d) => d.kind === 'FunctionDef')) lastFailed = false;
+      for (const d of got) {
         const key = `${d.kind}:${d.name ?? ''}:${d.pos.file}:${d.pos.line}:${d.pos.col}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -28,6 +42,7 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
       }
     } catch (e) {
       reportError(p, e);
+      lastFailed = true;
       syncTopLevel(p);
       if (p.i === before) p.i++;
     }
