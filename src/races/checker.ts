@@ -24,8 +24,8 @@ import type {
   LockdepMap,
   Report,
 } from '../events/types.ts';
-import { describePseudo, excludes, isRcuReader, pseudoBits, pseudoMembers, threadKeyOf } from './context.ts';
-import { ALL, EMPTY, createLocksetTable, intern, intersect, membersOf, type LocksetTable } from './lockset.ts';
+import { describePseudo, excludes, inInterrupt, isRcuReader, pseudoBits, pseudoMembers, threadKeyOf } from './context.ts';
+import { ALL, EMPTY, createLocksetTable, intern, intersect, membersOf, union, withMember, type LocksetTable } from './lockset.ts';
 import {
   heldPhrase,
   kcsanReport,
@@ -65,26 +65,37 @@ interface RaceState {
   freed: Map<number, FreedState>;
   /** Dedupe for reports not tied to one location's pair set. */
   once: Set<string>;
+  /** Interned pseudo-lock sets by cpu * 8 + bits. */
+  pseudo: Map<number, LocksetId>;
+  /** Task threads by pid (fast path of thread()). */
+  tasks: Map<number, ThreadState>;
+  fnIds: Map<string, number>;
 }
 
 // ---------------------------------------------------------------------------
 // Threads and locksets
 
 function thread(s: RaceState, ctx: EventContext): ThreadState {
+  // Fast path without building a key string: most events come from tasks.
+  const plainTask = ctx.task.pid !== 0 && !inInterrupt(ctx);
+  if (plainTask) {
+    const t = s.tasks.get(ctx.task.pid);
+    if (t) return t;
+  }
   const key = threadKeyOf(ctx);
   let t = s.threads.get(key);
   if (!t) {
     t = {
       key,
+      idx: s.threads.size,
       held: new Map(),
-      heldVersion: 0,
+      heldAll: EMPTY,
+      heldWrite: EMPTY,
       rcuDepth: 0,
       rcuSince: -1,
-      lastQuiescent: -1,
-      lsRead: [-1, -1, -1, EMPTY],
-      lsWrite: [-1, -1, -1, EMPTY],
     };
     s.threads.set(key, t);
+    if (plainTask) s.tasks.set(ctx.task.pid, t);
   }
   return t;
 }
@@ -94,23 +105,18 @@ function noteRcu(s: RaceState, t: ThreadState, ctx: EventContext): void {
     if (t.rcuSince < 0) t.rcuSince = s.seq;
   } else {
     t.rcuSince = -1;
-    t.lastQuiescent = s.seq;
   }
 }
 
 /** Eraser: a write is protected only by locks held for writing; a read by any held lock. */
 function locksetOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boolean): LocksetId {
+  const held = write ? t.heldWrite : t.heldAll;
   const bits = pseudoBits(ctx);
-  const c = write ? t.lsWrite : t.lsRead;
-  if (c[0] === t.heldVersion && c[1] === ctx.cpu && c[2] === bits) return c[3];
-  const members = pseudoMembers(bits, ctx.cpu);
-  for (const h of t.held.values()) if (!(write && h.read)) members.push(`L${h.lock.id}`);
-  const id = intern(s.table, members);
-  c[0] = t.heldVersion;
-  c[1] = ctx.cpu;
-  c[2] = bits;
-  c[3] = id;
-  return id;
+  if (bits === 0) return held;
+  const pk = ctx.cpu * 8 + bits;
+  let p = s.pseudo.get(pk);
+  if (p === undefined) s.pseudo.set(pk, (p = intern(s.table, pseudoMembers(bits, ctx.cpu))));
+  return union(s.table, held, p);
 }
 
 function lockNotes(s: RaceState, id: LocksetId): { locks: LockNote[]; cpuLocal: string[] } {
@@ -137,9 +143,13 @@ function onAcquire(s: RaceState, t: ThreadState, lock: LockdepMap, read: boolean
   }
   if (!excludes(lock)) return;
   const h = t.held.get(lock.id);
-  if (h) h.count++;
-  else t.held.set(lock.id, { lock, read, count: 1 });
-  t.heldVersion++;
+  if (h) {
+    h.count++;
+    return;
+  }
+  t.held.set(lock.id, { lock, read, count: 1 });
+  t.heldAll = withMember(s.table, t.heldAll, `L${lock.id}`, true);
+  if (!read) t.heldWrite = withMember(s.table, t.heldWrite, `L${lock.id}`, true);
 }
 
 function onRelease(s: RaceState, t: ThreadState, lock: LockdepMap): void {
@@ -153,17 +163,22 @@ function onRelease(s: RaceState, t: ThreadState, lock: LockdepMap): void {
   if (!owner) for (const o of s.threads.values()) if (o.held.has(lock.id)) owner = o;
   if (!owner) return;
   const h = owner.held.get(lock.id)!;
-  if (--h.count <= 0) owner.held.delete(lock.id);
-  owner.heldVersion++;
+  if (--h.count > 0) return;
+  owner.held.delete(lock.id);
+  owner.heldAll = withMember(s.table, owner.heldAll, `L${lock.id}`, false);
+  if (!h.read) owner.heldWrite = withMember(s.table, owner.heldWrite, `L${lock.id}`, false);
 }
 
 // ---------------------------------------------------------------------------
 // Access records
 
 function siteKey(rec: AccessRec): string {
-  const f = topFrame(rec.ctx.stack);
-  const p = sitePos(rec.ctx.stack);
-  return p ? `${f.fn}@${p.file}:${p.line}:${p.col}` : f.fn;
+  if (rec.site === undefined) {
+    const f = topFrame(rec.ctx.stack);
+    const p = sitePos(rec.ctx.stack);
+    rec.site = p ? `${f.fn}@${p.file}:${p.line}:${p.col}` : f.fn;
+  }
+  return rec.site;
 }
 
 function isIter(op: ListOp): boolean {
@@ -197,8 +212,31 @@ function conflicts(s: RaceState, a: AccessRec, b: AccessRec): boolean {
   );
 }
 
-function remember(map: Map<string, AccessRec>, key: string, rec: AccessRec): void {
-  map.delete(key);
+/**
+ * History slot of an access: thread, kind, function and line packed in one
+ * number, so the hot path hashes no strings. Function names are interned.
+ */
+function slotOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boolean): number {
+  let f: (typeof ctx.stack)[number] | undefined;
+  for (const fr of ctx.stack)
+    if (!fr.synthetic) {
+      f = fr;
+      break;
+    }
+  f ??= ctx.stack[0];
+  let fn = 0;
+  let line = 0;
+  if (f) {
+    fn = s.fnIds.get(f.fn) ?? -1;
+    if (fn < 0) s.fnIds.set(f.fn, (fn = s.fnIds.size + 1));
+    line = (f.pos?.line ?? 0) & 0xfffff;
+  }
+  // thread idx and fn id stay far below 2^10 and 2^12 in course runs; 2^53 is not approached.
+  return ((t.idx * 2 + (write ? 1 : 0)) * 4096 + (fn & 0xfff)) * 1048576 + line;
+}
+
+/** Keep the latest record per key; beyond HISTORY keys, forget the oldest key. */
+function remember(map: Map<number, AccessRec>, key: number, rec: AccessRec): void {
   map.set(key, rec);
   if (map.size > HISTORY) map.delete(map.keys().next().value!);
 }
@@ -243,10 +281,9 @@ function whyLine(s: RaceState, other: AccessRec, cur: AccessRec): string {
  * Eraser refinement for one access, then the pairwise search that turns an
  * empty candidate lockset into a report about two concrete accesses.
  */
-function checkShared(s: RaceState, locKey: string, loc: LocState, cur: AccessRec): void {
+function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
   loc.candidate = intersect(s.table, loc.candidate, cur.lockset);
   if (cur.write) loc.phase = 'shared-modified';
-  const key = `${cur.thread}|${cur.write ? 'w' : 'r'}|${siteKey(cur)}`;
   if (loc.phase === 'shared-modified' && loc.candidate === EMPTY) {
     const recs = [...loc.history.values()];
     for (let i = recs.length - 1; i >= 0; i--) {
@@ -254,7 +291,7 @@ function checkShared(s: RaceState, locKey: string, loc: LocState, cur: AccessRec
       if (!conflicts(s, h, cur)) continue;
       const a = siteKey(h);
       const b = siteKey(cur);
-      const pair = `${locKey}|${a < b ? a + '|' + b : b + '|' + a}`;
+      const pair = a < b ? a + '|' + b : b + '|' + a;
       if (loc.reported.has(pair)) continue;
       loc.reported.add(pair);
       const o = side(s, h);
@@ -270,11 +307,11 @@ function checkShared(s: RaceState, locKey: string, loc: LocState, cur: AccessRec
       break;
     }
   }
-  remember(loc.history, key, cur);
+  remember(loc.history, cur.slot, cur);
 }
 
-function newLoc(phase: LocState['phase'], owner: ThreadKey): LocState {
-  return { phase, owner, candidate: ALL, history: new Map(), reported: new Set() };
+function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocState {
+  return { key, phase, owner, candidate: ALL, history: new Map(), reported: new Set() };
 }
 
 // ---------------------------------------------------------------------------
@@ -344,6 +381,7 @@ function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
       );
     }
   }
+  if (st.rcuWriters === 0 || st.plainWriters === 0) return;
   const writers = [...st.writers.values()];
   const rcuW = writers.filter((w) => isRcuWriter(w.op));
   const plainW = writers.filter((w) => !isRcuWriter(w.op));
@@ -398,6 +436,7 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
     lockset: locksetOf(s, t, e.ctx, e.write),
     rcuReader: t.rcuSince >= 0,
     seq: s.seq,
+    slot: 0,
     addr: e.loc.addr,
     size: e.loc.size,
     label: e.loc.label,
@@ -407,14 +446,15 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
   const loc = byField.get(e.loc.field);
   if (!loc) {
-    byField.set(e.loc.field, newLoc('exclusive', t.key));
+    byField.set(e.loc.field, newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key));
     return;
   }
   if (loc.phase === 'exclusive') {
     if (loc.owner === t.key) return;
     loc.phase = 'shared';
   }
-  checkShared(s, `${e.loc.objId}:${e.loc.field}`, loc, rec);
+  rec.slot = slotOf(s, t, e.ctx, e.write);
+  checkShared(s, loc, rec);
 }
 
 function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
@@ -428,6 +468,7 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     rcuReader: t.rcuSince >= 0,
     op: e.op,
     seq: s.seq,
+    slot: slotOf(s, t, e.ctx, write),
     addr: e.head.addr,
     size: 8,
     label: e.head.label,
@@ -439,10 +480,12 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
   let st = s.lists.get(e.head.objId);
   if (!st) {
     st = {
-      loc: newLoc('shared', t.key),
+      loc: newLoc(`list:${e.head.objId}`, 'shared', t.key),
       label: e.head.label,
       addr: e.head.addr,
       writers: new Map(),
+      rcuWriters: 0,
+      plainWriters: 0,
       writerLocks: ALL,
       readers: new Map(),
       mixReported: new Set(),
@@ -459,10 +502,16 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     } else if (e.op.startsWith('list_add') || e.op.startsWith('list_move'))
       s.entries.set(e.entry.objId, { head: e.head.objId, headLabel: e.head.label, label: e.entry.label, addr: e.entry.addr, removed: null });
   }
-  checkShared(s, `list:${e.head.objId}`, st.loc, rec);
-  const site = `${t.key}|${siteKey(rec)}`;
+  checkShared(s, st.loc, rec);
+  const site = rec.slot;
   if (write) {
-    remember(st.writers, site, rec);
+    const prev = st.writers.get(site);
+    if (!prev || isRcuWriter(prev.op) !== isRcuWriter(rec.op)) {
+      if (prev) isRcuWriter(prev.op) ? st.rcuWriters-- : st.plainWriters--;
+      isRcuWriter(rec.op) ? st.rcuWriters++ : st.plainWriters++;
+    }
+    // Not bounded like the history: the mixed-primitives check must see every writer site.
+    st.writers.set(site, rec);
     st.writerLocks = intersect(s.table, st.writerLocks, rec.lockset);
   } else remember(st.readers, site, rec);
   checkRcuRules(s, st, rec);
@@ -485,6 +534,7 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
     lockset: EMPTY,
     rcuReader: t.rcuSince >= 0,
     seq: s.seq,
+    slot: 0,
     addr: e.lo,
     size: Number(e.hi - e.lo),
     label: e.label,
@@ -504,9 +554,9 @@ function onEvent(s: RaceState, e: KernelEvent): void {
       break;
     case 'downgrade': {
       const h = t.held.get(e.lock.id);
-      if (h) {
+      if (h && !h.read) {
         h.read = true;
-        t.heldVersion++;
+        t.heldWrite = withMember(s.table, t.heldWrite, `L${e.lock.id}`, false);
       }
       break;
     }
@@ -516,10 +566,7 @@ function onEvent(s: RaceState, e: KernelEvent): void {
       // ctx is the interrupted context; the handler's own thread leaves its reader section.
       const k = e.kind === 'hardirq_exit' ? 'hardirq' : e.kind === 'softirq_exit' ? 'softirq' : 'nmi';
       const h = s.threads.get(`${k}@${e.ctx.cpu}`);
-      if (h) {
-        h.rcuSince = -1;
-        h.lastQuiescent = s.seq;
-      }
+      if (h) h.rcuSince = -1;
       break;
     }
     case 'lock_init':
@@ -550,6 +597,9 @@ export function createRaceState(opts: RaceCheckerOptions): RaceState {
     entries: new Map(),
     freed: new Map(),
     once: new Set(),
+    pseudo: new Map(),
+    tasks: new Map(),
+    fnIds: new Map(),
   };
 }
 

@@ -12,6 +12,9 @@ export interface LocksetTable {
   byKey: Map<string, LocksetId>;
   members: string[][];
   meet: Map<number, LocksetId>;
+  join: Map<number, LocksetId>;
+  /** `<set id>+<member>` / `<set id>-<member>` -> set id. */
+  step: Map<string, LocksetId>;
 }
 
 export const EMPTY: LocksetId = 0;
@@ -19,7 +22,7 @@ export const EMPTY: LocksetId = 0;
 export const ALL: LocksetId = -1;
 
 export function createLocksetTable(): LocksetTable {
-  return { byKey: new Map([['', EMPTY]]), members: [[]], meet: new Map() };
+  return { byKey: new Map([['', EMPTY]]), members: [[]], meet: new Map(), join: new Map(), step: new Map() };
 }
 
 /** Id of a set given its members (any order, duplicates allowed). */
@@ -51,6 +54,31 @@ export function intersect(t: LocksetTable, a: LocksetId, b: LocksetId): LocksetI
       t.members[lo].filter((m) => hb.has(m)),
     );
     t.meet.set(k, r);
+  }
+  return r;
+}
+
+export function union(t: LocksetTable, a: LocksetId, b: LocksetId): LocksetId {
+  if (a === EMPTY || a === b) return b;
+  if (b === EMPTY) return a;
+  const lo = a < b ? a : b;
+  const hi = a < b ? b : a;
+  const k = lo * 1048576 + hi;
+  let r = t.join.get(k);
+  if (r === undefined) {
+    r = intern(t, [...t.members[lo], ...t.members[hi]]);
+    t.join.set(k, r);
+  }
+  return r;
+}
+
+/** The set with `member` added (`add`) or removed; memoised, as threads take the same locks over and over. */
+export function withMember(t: LocksetTable, id: LocksetId, member: string, add: boolean): LocksetId {
+  const k = `${id}${add ? '+' : '-'}${member}`;
+  let r = t.step.get(k);
+  if (r === undefined) {
+    r = intern(t, add ? [...t.members[id], member] : t.members[id].filter((m) => m !== member));
+    t.step.set(k, r);
   }
   return r;
 }

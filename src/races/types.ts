@@ -30,9 +30,12 @@ export interface HeldLock {
 
 export interface ThreadState {
   key: ThreadKey;
+  /** Small number for packed map keys. */
+  idx: number;
   held: Map<number, HeldLock>;
-  /** Bumped on every change of `held`, so cached locksets can be reused. */
-  heldVersion: number;
+  /** Interned sets of the held instances: all of them, and those held for writing. */
+  heldAll: LocksetId;
+  heldWrite: LocksetId;
   /** rcu_read_lock() / _bh / _sched nesting (lockType 'rcu' maps). */
   rcuDepth: number;
   /**
@@ -42,11 +45,6 @@ export interface ThreadState {
    * before the kfree_rcu(): later sections may outlive the grace period.
    */
   rcuSince: number;
-  /** Last event number at which this thread was seen outside any RCU reader. */
-  lastQuiescent: number;
-  /** Last lockset computed for a read and for a write: [heldVersion, cpu, cpu-local bits, id]. */
-  lsRead: [number, number, number, LocksetId];
-  lsWrite: [number, number, number, LocksetId];
 }
 
 /** One remembered access, enough to print it in a report. */
@@ -65,18 +63,24 @@ export interface AccessRec {
   addr: bigint;
   size: number;
   label: string;
+  /** `fn@file:line:col` of the access, computed once when first needed. */
+  site?: string;
+  /** Packed (thread, read/write, function, line): the history slot this access fills. */
+  slot: number;
 }
 
 /** Eraser states; lists skip Virgin/Exclusive (a list head is shared by construction). */
 export type LocPhase = 'virgin' | 'exclusive' | 'shared' | 'shared-modified';
 
 export interface LocState {
+  /** `12:ap_list.next` or `list:7`, for report dedupe. */
+  key: string;
   phase: LocPhase;
   owner: ThreadKey;
   /** Candidate lockset: intersection over the shared phase; -1 = not yet refined ("all locks"). */
   candidate: LocksetId;
   /** Latest access per (thread, kind, code site) since the location became shared, oldest first. */
-  history: Map<string, AccessRec>;
+  history: Map<number, AccessRec>;
   /** Pairs already reported (one report per pair of code sites). */
   reported: Set<string>;
 }
@@ -86,11 +90,14 @@ export interface ListState {
   label: string;
   addr: bigint;
   /** Latest write per code site, to name writers when `_rcu` and plain primitives are mixed. */
-  writers: Map<string, AccessRec>;
+  writers: Map<number, AccessRec>;
+  /** How many of `writers` use the _rcu primitives, and how many do not. */
+  rcuWriters: number;
+  plainWriters: number;
   /** Intersection of the writers' locksets (ALL before the first write). */
   writerLocks: LocksetId;
   /** Latest read per code site. */
-  readers: Map<string, AccessRec>;
+  readers: Map<number, AccessRec>;
   mixReported: Set<string>;
 }
 
