@@ -61,6 +61,40 @@ interface RawStep {
 const FOREIGN_START =
   /^(?:-+\[ cut here \]-+$|BUG: unable to handle|BUG: KASAN:|BUG: KFENCE:|BUG: kernel NULL pointer|Oops: |Oops\b|Kernel panic|general protection fault|kernel BUG at|Internal error: |WARNING: CPU: \d+ PID: \d+ at |WARNING: .* at .*:\d+ |INFO: task .* blocked for more than|watchdog: BUG: soft lockup|rcu: INFO: |Unable to handle kernel)/;
 
+type FixedAction =
+  | 'none'
+  | 'expect-holding'
+  | 'expect-dependency'
+  | 'section-body'
+  | 'expect-chain-exists'
+  | 'expect-nest'
+  | 'kcsan-reported'
+  | 'preempt-stack';
+
+/** Fixed sentences of the report layouts: pattern, role, explanation, what it changes in the parse state. */
+const FIXED: ReadonlyArray<readonly [RegExp, LineRole, string, FixedAction]> = [
+  [/^but task is already holding lock:$/, 'text', 'The lock on the next line is already held by this task.', 'expect-holding'],
+  [/^and this task is already holding:$/, 'text', 'The lock on the next line is already held by this task.', 'expect-holding'],
+  [/^which lock already depends on the new lock\.$/, 'text', 'Somewhere in the past, the new lock was held while this one was taken: the reverse order. The chain below proves it.', 'none'],
+  [/^which would create a new lock dependency:$/, 'text', 'Taking the new lock now would add this dependency edge to the lock graph:', 'expect-dependency'],
+  [/^the existing dependency chain \(in reverse order\) is:$/, 'chain-title', 'The recorded dependencies that form the cycle, newest-held first. Each "-> #N" entry shows the stack where that lock was taken while the previous one was held.', 'section-body'],
+  [/^other info that might help us debug this:$/, 'text', 'What follows: a deadlock scenario, the locks held, and the current stack.', 'section-body'],
+  [/^Chain exists of:$/, 'chain-exists', 'The full path of lock classes involved (the scenario below shows only its ends).', 'expect-chain-exists'],
+  [/^\*\*\* DEADLOCK \*\*\*$/, 'deadlock', 'The scenario above would deadlock if the CPUs interleave that way. Lockdep reports the possibility, not an actual hang.', 'section-body'],
+  [/^May be due to missing lock nesting notation$/, 'hint', 'If the two locks are different instances of one class taken in a fixed order, annotate it (spin_lock_nested, mutex_lock_nested) instead of silencing lockdep.', 'none'],
+  [/^and interrupts could create inverse lock ordering between them\.$/, 'text', 'An interrupt arriving while one lock is held can take the other: the order between them becomes inverted.', 'none'],
+  [/^but there are no more locks to release!$/, 'text', 'Lockdep found no matching held lock in the current context: a double unlock, an unlock of a lock never taken, or an unlock from another context.', 'none'],
+  [/^but this task is not holding:$/, 'text', 'The nest lock named on the next line should have been held before taking a lock annotated with it.', 'expect-nest'],
+  [/^INFO: lockdep is turned off\.$/, 'text', 'Lockdep already turned itself off after an earlier report, so it cannot list the held locks.', 'none'],
+  [/^turning off the locking correctness validator\.$/, 'text', 'Lockdep disables itself now: only this first problem is reported.', 'none'],
+  [/^Reported by Kernel Concurrency Sanitizer on:$/, 'text', 'The CPU, task and kernel that observed the race follow.', 'kcsan-reported'],
+  [/^rcu_scheduler_active = \d+, debug_locks = \d+$/, 'rcu-state', 'RCU state: rcu_scheduler_active 2 means the scheduler is fully up; debug_locks 0 would mean lockdep was already off (held-lock info may be stale).', 'none'],
+  [/^\[?RCU used illegally from (?:offline CPU|extended quiescent state)!\]?$/, 'rcu-state', 'RCU was used where RCU is not watching (offline CPU or idle/user extended quiescent state).', 'none'],
+  [/^Possible false positive due to lockdep disabling via debug_locks = 0$/, 'rcu-state', 'Lockdep was already off, so the "locks held" view may be incomplete.', 'none'],
+  [/^Preemption disabled at:$/, 'stack-title', 'Where preemption was last disabled (the reason the context is atomic).', 'preempt-stack'],
+  [/^the lock comparison function returns -?\d+:$/, 'text', 'The class has a lock_set_cmp_fn(); it did not allow this order.', 'none'],
+];
+
 class Builder {
   readonly report: DecodedReport;
   readonly index: number;
@@ -157,7 +191,7 @@ class Builder {
     if (explain) l.explain = explain;
     if (extra?.lock !== undefined) l.lock = extra.lock;
     if (extra?.stack !== undefined) l.stack = extra.stack;
-    if (role !== 'blank') this.lastPlaced = i;
+    if (role !== 'blank' && i > this.lastPlaced) this.lastPlaced = i;
   }
 
   /** Feed line i; returns false when the report is over (the line is not consumed). */
@@ -319,6 +353,35 @@ class Builder {
     return false;
   }
 
+  private fixedAction(act: FixedAction, i: number): void {
+    switch (act) {
+      case 'expect-holding':
+        this.expect = 'holding';
+        break;
+      case 'expect-dependency':
+        this.expectDependency = true;
+        break;
+      case 'section-body':
+        this.section = 'body';
+        break;
+      case 'expect-chain-exists':
+        this.expectChainExists = true;
+        break;
+      case 'expect-nest':
+        this.expectNestName = true;
+        break;
+      case 'kcsan-reported':
+        this.section = 'dump';
+        this.complete = true;
+        break;
+      case 'preempt-stack':
+        this.beginStack(i, 'Preemption disabled at', '');
+        break;
+      case 'none':
+        break;
+    }
+  }
+
   private openStack(label: string, titleLine: number): number {
     this.report.stacks.push({ label, title: titleLine + 1, lines: [], frames: [] });
     return this.report.stacks.length - 1;
@@ -401,31 +464,9 @@ class Builder {
     }
 
     // --- fixed sentences
-    const fixed: Array<[RegExp, LineRole, string, (() => void)?]> = [
-      [/^but task is already holding lock:$/, 'text', 'The lock on the next line is already held by this task.', () => (this.expect = 'holding')],
-      [/^and this task is already holding:$/, 'text', 'The lock on the next line is already held by this task.', () => (this.expect = 'holding')],
-      [/^which lock already depends on the new lock\.$/, 'text', 'Somewhere in the past, the new lock was held while this one was taken: the reverse order. The chain below proves it.'],
-      [/^which would create a new lock dependency:$/, 'text', 'Taking the new lock now would add this dependency edge to the lock graph:', () => (this.expectDependency = true)],
-      [/^the existing dependency chain \(in reverse order\) is:$/, 'chain-title', 'The recorded dependencies that form the cycle, newest-held first. Each "-> #N" entry shows the stack where that lock was taken while the previous one was held.', () => (this.section = 'body')],
-      [/^other info that might help us debug this:$/, 'text', 'What follows: a deadlock scenario, the locks held, and the current stack.', () => (this.section = 'body')],
-      [/^Chain exists of:$/, 'chain-exists', 'The full path of lock classes involved (the scenario below shows only its ends).', () => (this.expectChainExists = true)],
-      [/^\*\*\* DEADLOCK \*\*\*$/, 'deadlock', 'The scenario above would deadlock if the CPUs interleave that way. Lockdep reports the possibility, not an actual hang.', () => (this.section = 'body')],
-      [/^May be due to missing lock nesting notation$/, 'hint', 'If the two locks are different instances of one class taken in a fixed order, annotate it (spin_lock_nested, mutex_lock_nested) instead of silencing lockdep.'],
-      [/^and interrupts could create inverse lock ordering between them\.$/, 'text', 'An interrupt arriving while one lock is held can take the other: the order between them becomes inverted.'],
-      [/^but there are no more locks to release!$/, 'text', 'Lockdep found no matching held lock in the current context: a double unlock, an unlock of a lock never taken, or an unlock from another context.'],
-      [/^but this task is not holding:$/, 'text', 'The nest lock named on the next line should have been held before taking a lock annotated with it.', () => (this.expectNestName = true)],
-      [/^INFO: lockdep is turned off\.$/, 'text', 'Lockdep already turned itself off after an earlier report, so it cannot list the held locks.'],
-      [/^turning off the locking correctness validator\.$/, 'text', 'Lockdep disables itself now: only this first problem is reported.'],
-      [/^Reported by Kernel Concurrency Sanitizer on:$/, 'text', 'The CPU, task and kernel that observed the race follow.', () => (this.section = 'dump', this.complete = true)],
-      [/^rcu_scheduler_active = \d+, debug_locks = \d+$/, 'rcu-state', 'RCU state: rcu_scheduler_active 2 means the scheduler is fully up; debug_locks 0 would mean lockdep was already off (held-lock info may be stale).'],
-      [/^\[?RCU used illegally from (?:offline CPU|extended quiescent state)!\]?$/, 'rcu-state', 'RCU was used where RCU is not watching (offline CPU or idle/user extended quiescent state).'],
-      [/^Possible false positive due to lockdep disabling via debug_locks = 0$/, 'rcu-state', 'Lockdep was already off, so the "locks held" view may be incomplete.'],
-      [/^Preemption disabled at:$/, 'stack-title', 'Where preemption was last disabled (the reason the context is atomic).', () => this.beginStack(i, 'Preemption disabled at', '')],
-      [/^the lock comparison function returns -?\d+:$/, 'text', 'The class has a lock_set_cmp_fn(); it did not allow this order.'],
-    ];
-    for (const [re, role, explain, act] of fixed) {
+    for (const [re, role, explain, act] of FIXED) {
       if (re.test(body)) {
-        if (act) act();
+        this.fixedAction(act, i);
         if (!this.out[i].placed) this.place(i, role, explain);
         else this.out[i].explain = this.out[i].explain || explain;
         return true;
