@@ -5,8 +5,10 @@
  * *could* race. It knows nothing of the interpreter.
  *
  * Fields follow Eraser: Virgin -> Exclusive(first thread) -> Shared ->
- * Shared-Modified, candidate lockset refined only once shared (so an object
- * initialised by its creator before publication is not reported). Lists are
+ * Shared-Modified, candidate lockset refined once shared (so an object
+ * initialised by its creator before publication is not reported); owner
+ * accesses made under some lock or CPU-local exclusion already count, since
+ * they show the owner expects the field to be shared. Lists are
  * shared from their first operation: a list head is a meeting point by
  * construction. When a location is Shared-Modified and its candidate lockset
  * is empty, the current access is checked pairwise against the remembered
@@ -311,7 +313,7 @@ function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
 }
 
 function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocState {
-  return { key, phase, owner, candidate: ALL, history: new Map(), reported: new Set() };
+  return { key, phase, owner, exclusiveWrite: false, candidate: ALL, history: new Map(), reported: new Set() };
 }
 
 // ---------------------------------------------------------------------------
@@ -444,14 +446,22 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   if (s.freed.size > 0 && checkFreed(s, t, e.loc.objId, rec)) return;
   let byField = s.fields.get(e.loc.objId);
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
-  const loc = byField.get(e.loc.field);
-  if (!loc) {
-    byField.set(e.loc.field, newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key));
-    return;
-  }
+  let loc = byField.get(e.loc.field);
+  if (!loc) byField.set(e.loc.field, (loc = newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key)));
   if (loc.phase === 'exclusive') {
-    if (loc.owner === t.key) return;
-    loc.phase = 'shared';
+    if (loc.owner === t.key) {
+      // Plain initialisation is forgiven (Eraser), but an owner access made
+      // under a lock or with IRQs/BH/preemption off says the owner expects
+      // company: keep it as a partner for the first other thread.
+      if (rec.lockset !== EMPTY) {
+        rec.slot = slotOf(s, t, e.ctx, e.write);
+        loc.candidate = intersect(s.table, loc.candidate, rec.lockset);
+        if (rec.write) loc.exclusiveWrite = true;
+        remember(loc.history, rec.slot, rec);
+      }
+      return;
+    }
+    loc.phase = loc.exclusiveWrite ? 'shared-modified' : 'shared';
   }
   rec.slot = slotOf(s, t, e.ctx, e.write);
   checkShared(s, loc, rec);

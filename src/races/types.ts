@@ -77,6 +77,8 @@ export interface LocState {
   key: string;
   phase: LocPhase;
   owner: ThreadKey;
+  /** The owner wrote it under some exclusion while still exclusive (see onAccess). */
+  exclusiveWrite: boolean;
   /** Candidate lockset: intersection over the shared phase; -1 = not yet refined ("all locks"). */
   candidate: LocksetId;
   /** Latest access per (thread, kind, code site) since the location became shared, oldest first. */

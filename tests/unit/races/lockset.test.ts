@@ -83,6 +83,20 @@ describe('fields', () => {
     expect(w.reports).toEqual([]);
   });
 
+  it("the owner's locked access is a partner at once: an unlocked access from another thread is reported", () => {
+    const w = world();
+    const owner = w.task(100, 'owner', 0);
+    const other = w.task(200, 'intruder', 1);
+    const lock = w.lock('&dev->lock', 'spinlock_t');
+    const dev = w.obj('dev');
+    owner.call('dev_update', F, 1, () => (owner.spinLock(lock), owner.write(dev, 'state'), owner.spinUnlock(lock)));
+    other.call('dev_peek', F, 2, () => other.read(dev, 'state'));
+    expect(w.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in dev_peek / dev_update']);
+    expect(w.reports[0].lines.find((l) => l.includes('inferred from locksets'))).toContain(
+      'the writer in dev_update held &dev->lock; this reader in dev_peek held no lock',
+    );
+  });
+
   it('a read-shared field is fine until someone writes it without the readers’ lock', () => {
     const w = world();
     const [a, b, c] = [w.task(1, 'a', 0), w.task(2, 'b', 1), w.task(3, 'c', 2)];
