@@ -81,7 +81,14 @@ export function expect(p: Parser, text: string, what: string, hint?: string): To
     return t;
   }
   const endOfLine = text === ';' || text === ')' || text === ']';
-  const pos = endOfLine && p.i > 0 && prev(p).pos.line !== t.pos.line ? afterPrev(p) : t.pos;
+  const newLine = p.i > 0 && prev(p).pos.line !== t.pos.line;
+  const pos = endOfLine && newLine ? afterPrev(p) : t.pos;
+  if (text === ';' && newLine && t.kind !== 'eof') {
+    // The classic forgotten ';' at the end of a line: report it, act as if it were there, and keep
+    // parsing the next line normally so its own errors are found too.
+    report(p.sink, diag(pos, `expected ';' ${what}`, hint ?? "add ';' at the end of the statement"));
+    return { ...prev(p), kind: 'punct', text: ';' };
+  }
   fail(pos, `expected '${text}' ${what}`, hint ?? (text === ';' ? "add ';' at the end of the statement" : `found ${describe(t)} instead`));
 }
 

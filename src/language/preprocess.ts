@@ -147,7 +147,9 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
       if (name.startsWith('CONFIG_')) config[name] = m.body.map((t) => t.text).join(' ');
     }
   }
-  const last = out.length ? out[out.length - 1].pos : { file: files[0]?.path ?? '<empty>', line: 1, col: 1 };
+  // End of input sits just after the last token, where a missing '}' or ';' belongs.
+  const lastTok = out[out.length - 1];
+  const last = lastTok ? { ...lastTok.pos, col: lastTok.pos.col + lastTok.text.length } : { file: files[0]?.path ?? '<empty>', line: 1, col: 1 };
   out.push({ kind: 'eof', text: '', pos: last, bol: true, space: true });
   return { tokens: out, config, files: seen };
 }

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, parseProgram } from '../../../src/language/index.ts';
+import { errs, parse } from './helpers.ts';
+
+describe('error recovery: every error, in order, never an exception', () => {
+  it('reports errors in several statements of one function', () => {
+    const src = [
+      'void f(void)',
+      '{',
+      '\tx = 1',
+      '\ty = ;',
+      '\tz = 3;',
+      '\tif (a {',
+      '\t\tw();',
+      '\t}',
+      '\tq = (1 + ;',
+      '}',
+    ].join('\n');
+    expect(errs(src)).toEqual([
+      "3:7: expected ';' after expression",
+      "4:6: expected expression before ';'",
+      "6:8: expected ')' to close the if condition",
+      "9:11: expected expression before ';'",
+    ]);
+  });
+
+  it('reports errors in several functions and declarations', () => {
+    const src = ['int a = ;', 'void f(void) { return 1 }', 'struct s { int x; int y };', 'void g(void) { h(; }', 'int ok;'].join('\n');
+    const r = parse(src);
+    expect(r.program).toBeNull();
+    expect(r.diagnostics.map((d) => `${d.line}:${d.col}: ${d.message}`)).toEqual([
+      "1:9: expected expression before ';'",
+      "2:25: expected ';' after return statement",
+      "3:25: expected ';' at end of field declaration",
+      "4:18: expected expression before ';'",
+    ]);
+  });
+
+  it('keeps going after an unknown statement macro with a block', () => {
+    expect(errs('void f(void)\n{\n\tmy_iter(x) {\n\t\ty();\n\t}\n\tz = ;\n}')).toEqual([
+      "3:13: expected ';' after expression",
+      "6:6: expected expression before ';'",
+    ]);
+  });
+
+  it('an empty program and a program of only comments parse to nothing', () => {
+    expect(parse('').program!.decls).toEqual([]);
+    expect(parse('/* nothing */\n// here\n').program!.decls).toEqual([]);
+    expect(parseProgram([]).diagnostics[0].message).toBe('no source files given');
+  });
+
+  it('returns a program and warnings when there are only warnings', () => {
+    const r = parse('#warning careful\nint x;');
+    expect(r.program).not.toBeNull();
+    expect(r.diagnostics).toEqual([{ file: 't.c', line: 1, col: 1, severity: 'warning', message: '#warning careful' }]);
+  });
+
+  it('caps the number of diagnostics on garbage', () => {
+    const r = parse('@ '.repeat(5000));
+    expect(r.diagnostics.length).toBeLessThanOrEqual(100);
+    expect(r.program).toBeNull();
+  });
+
+  it('never throws and always explains a failure (random token soup)', () => {
+    const atoms = ['int', 'x', 'y', '(', ')', '{', '}', ';', ',', '=', '+', '*', '&', '->', '.', '[', ']', '1', '"s"', "'c'", 'if', 'else', 'for',
+      'while', 'do', 'return', 'struct', 's', 'goto', 'l', ':', '?', 'sizeof', 'static', 'typedef', 'u32', 'list_for_each_entry', 'scoped_guard',
+      'guard', 'DEFINE_SPINLOCK', 'DEFINE_PER_CPU', '#define M(a) a', '#if 1', '#endif', '#ifdef X', '\n', 'M(', 'case', 'switch', '...', '/*', '*/'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...atoms), { maxLength: 60 }), (parts) => {
+        const text = parts.join(' ');
+        const r = parseProgram([{ path: 'fuzz.c', text }]);
+        if (r.program === null) expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+        for (const d of r.diagnostics) {
+          expect(d.line).toBeGreaterThanOrEqual(1);
+          expect(d.col).toBeGreaterThanOrEqual(1);
+          expect(d.message).not.toMatch(/internal error/);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('formatDiagnostic', () => {
+  it('prints gcc style with the source line, a caret and the hint', () => {
+    const text = 'void f(void)\n{\n\tx = 1\n\ty = 2;\n}';
+    const r = parseProgram([{ path: 'klist.c', text }]);
+    expect(formatDiagnostic(r.diagnostics[0], [{ path: 'klist.c', text }])).toBe(
+      ["klist.c:3:7: error: expected ';' after expression", '    3 | \tx = 1', '      | \t     ^', "klist.c:3:7: hint: add ';' at the end of the statement"].join('\n'),
+    );
+  });
+
+  it('prints just the location line without sources', () => {
+    expect(formatDiagnostic({ file: 'a.c', line: 2, col: 3, severity: 'warning', message: 'm' })).toBe('a.c:2:3: warning: m');
+  });
+});
