@@ -64,7 +64,11 @@ function accessLine(rec: AccessRec): string {
 /** `&vgic_cpu->ap_list_lock`, `no lock`, `no lock (only IRQs off on cpu 0)`. */
 export function heldPhrase(side: Side): string {
   const names = side.locks.map((l) => l.name);
-  if (names.length > 0) return names.join(', ') + (side.cpuLocal.length ? ` (and ${side.cpuLocal.join(', ')})` : '');
+  if (names.length > 0) {
+    // Any spinlock implies preemption off; saying so again is noise.
+    const extra = side.cpuLocal.filter((c) => !c.startsWith('preemption off'));
+    return names.join(', ') + (extra.length ? ` (and ${extra.join(', ')})` : '');
+  }
   return side.cpuLocal.length ? `no lock (only ${side.cpuLocal.join(', ')})` : 'no lock';
 }
 
