@@ -1,0 +1,218 @@
+/**
+ * The small decoders (usage chars, wait types, task state, lock lines, log
+ * prefixes) and the report-cutting rules, on hand-made inputs that isolate
+ * one behaviour each.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeContext, decodeLog, decodeUsage, decodeWait, explainText, LESSONS, parseLockText } from '../../../src/explain/index.ts';
+import { peel } from '../../../src/explain/prefix.ts';
+import { splitClassName } from '../../../src/explain/decode.ts';
+
+describe('usage characters', () => {
+  it('decodes each of the four slots and the four characters', () => {
+    const u = decodeUsage('?.+-')!;
+    expect(u.chars.map((c) => [c.slot, c.meaning])).toEqual([
+      ['hardirq-write', 'both'],
+      ['hardirq-read', 'unused'],
+      ['softirq-write', 'irq-unsafe'],
+      ['softirq-read', 'irq-safe'],
+    ]);
+    expect(u.words).toContain('the inconsistency');
+  });
+  it('six characters add the RECLAIM_FS state; other widths are refused', () => {
+    expect(decodeUsage('+.+.+.')!.chars[4].slot).toBe('reclaim_fs-write');
+    expect(decodeUsage('+.+')).toBeUndefined();
+    expect(decodeUsage('....')!.words).toMatch(/never used in interrupt context/);
+  });
+});
+
+describe('wait types', () => {
+  it('gives both readings of the numbers', () => {
+    const w = decodeWait('3:3')!;
+    expect(w.withNesting.inner).toBe('CONFIG');
+    expect(w.withoutNesting.inner).toBe('SLEEP');
+    const r = decodeWait('1:3')!;
+    expect([r.withNesting.outer, r.withNesting.inner]).toEqual(['FREE', 'CONFIG']);
+    expect(decodeWait('2: 2')).toMatchObject({ outer: 2, inner: 2 });
+    expect(decodeWait('x')).toBeUndefined();
+  });
+});
+
+describe('task state', () => {
+  it('[HC1[1]:SC0[0]:HE0:SE1] in words', () => {
+    const c = decodeContext('rngd/1006 [HC1[1]:SC0[0]:HE0:SE1] takes:')!;
+    expect(c).toMatchObject({ hardirqContext: 1, hardirqCount: 1, softirqCount: 0, hardirqsEnabled: false, softirqsEnabled: true });
+    expect(c.words).toMatch(/hard interrupt handler/);
+    expect(c.words).toMatch(/hard IRQs disabled/);
+  });
+  it('softirq count: serving bit and local_bh_disable levels', () => {
+    expect(decodeContext('[HC0[0]:SC0[2]:HE0:SE0]')!.words).toMatch(/bottom halves disabled once/);
+    expect(decodeContext('[HC0[0]:SC1[1]:HE1:SE0]')!.words).toMatch(/serving a softirq/);
+  });
+});
+
+describe('lock lines', () => {
+  it('address, parenthesised names, usage, wait type and symbol', () => {
+    expect(parseLockText('ffff0001ff50b8f0 ((&c->lock)){+.+.}-{3:3}, at: ___slab_alloc+0x78/0xd5c')).toEqual({
+      address: 'ffff0001ff50b8f0',
+      name: '(&c->lock)',
+      usage: '+.+.',
+      wait: '3:3',
+      at: '___slab_alloc+0x78/0xd5c',
+    });
+    expect(parseLockText(' (&(&zone->lock)->rlock){..-...}, at: [<c02867fd>] f+0x21/0x24')).toMatchObject({
+      address: undefined,
+      name: '&(&zone->lock)->rlock',
+      usage: '..-...',
+      at: 'f+0x21/0x24',
+    });
+    expect(parseLockText('just text (x)')).toBeUndefined();
+    expect(parseLockText('notanaddress (x){....}')).toBeUndefined();
+  });
+  it('name version #N and subclass /S', () => {
+    expect(splitClassName('&sb->s_type->i_mutex_key#8/1')).toEqual({ className: '&sb->s_type->i_mutex_key', version: 8, subclass: 1 });
+    expect(splitClassName('&rq->__lock')).toEqual({ className: '&rq->__lock', version: undefined, subclass: 0 });
+  });
+});
+
+describe('log prefixes', () => {
+  it('strips timestamps, caller ids, syslog, kmsg, levels and quoting, keeping report indentation', () => {
+    expect(peel('[   32.288545] lock(A);').rest).toBe('lock(A);');
+    expect(peel('[    7.65][  T176]                                local_irq_disable();').rest).toBe('                               local_irq_disable();');
+    expect(peel('Aug 15 08:13:46 host kernel: [ 1.0] x').rest).toBe('x');
+    expect(peel('<4>[ 1.0] x').rest).toBe('x');
+    expect(peel('>> > [ 1.0][ C3] x').rest).toBe('x');
+    expect(peel('4,1072,209927860,-;=====').rest).toBe('=====');
+    expect(peel('-> #1 (x){....}:').rest).toBe('-> #1 (x){....}:');
+    expect(peel('>ffff88801d094080: fb fb').rest).toBe('>ffff88801d094080: fb fb');
+  });
+});
+
+const CIRCULAR = `======================================================
+WARNING: possible circular locking dependency detected
+6.2.0-rc5+ #600 Not tainted
+------------------------------------------------------
+a/1 is trying to acquire lock:
+ffff888100000010 (B){+.+.}-{3:3}, at: f+0x1/0x2
+
+but task is already holding lock:
+ffff888100000020 (A){+.+.}-{3:3}, at: g+0x1/0x2
+
+which lock already depends on the new lock.
+
+
+the existing dependency chain (in reverse order) is:
+
+-> #2 (A){+.+.}-{3:3}:
+       lock_acquire+0x1/0x2
+       h+0x1/0x2
+
+-> #1 (C){+.+.}-{3:3}:
+       lock_acquire+0x1/0x2
+       i+0x1/0x2
+
+-> #0 (B){+.+.}-{3:3}:
+       lock_acquire+0x1/0x2
+       f+0x1/0x2
+
+other info that might help us debug this:
+
+Chain exists of:
+  B --> C --> A
+
+ Possible unsafe locking scenario:
+
+       CPU0                    CPU1
+       ----                    ----
+  lock(A);
+                               lock(C);
+                               lock(A);
+  lock(B);
+
+ *** DEADLOCK ***
+
+1 lock held by a/1:
+ #0: ffff888100000020 (A){+.+.}-{3:3}, at: g+0x1/0x2
+
+stack backtrace:
+CPU: 0 PID: 1 Comm: a Not tainted 6.2.0-rc5+ #600
+Call Trace:
+ <TASK>
+ dump_stack_lvl+0x1/0x2
+ </TASK>`;
+
+describe('cutting logs into reports', () => {
+  it('three-lock cycle: chain nodes by depth, edges with their stacks, Chain exists', () => {
+    const r = decodeLog(CIRCULAR).reports[0];
+    expect(r.kind).toBe('circular');
+    expect(r.truncated).toBe(false);
+    expect(r.chain?.nodes.map((n) => n.name)).toEqual(['B', 'C', 'A']);
+    expect(r.chain?.edges.map((e) => `${e.from}->${e.to}${e.isNew ? '*' : ''}`)).toEqual(['B->C', 'C->A', 'A->B*']);
+    expect(r.chain?.exists).toEqual(['B', 'C', 'A']);
+    const e = r.chain!.edges[0];
+    expect(r.stacks[e.stack!].label).toBe('-> #1');
+    expect(r.stacks[e.stack!].frames).toEqual(['lock_acquire', 'i']);
+    expect(r.scenario?.columns).toBe('printed');
+    expect(r.scenario?.lanes[1].steps.map((s) => s.lock)).toEqual(['C', 'A']);
+    expect(r.lesson).toBe(LESSONS.circular);
+  });
+
+  it('several reports in one paste, the first cut off by an Oops', () => {
+    const cut = CIRCULAR.split('\n').slice(0, 20).join('\n');
+    const oops = 'BUG: unable to handle page fault for address: 0000000000001234\n#PF: supervisor read access in kernel mode\nOops: 0000 [#1] PREEMPT SMP';
+    const d = decodeLog(`${cut}\n${oops}\n\n${CIRCULAR}`);
+    expect(d.reports.map((r) => [r.kind, r.truncated])).toEqual([
+      ['circular', true],
+      ['circular', false],
+    ]);
+    const oopsLines = d.lines.filter((l) => /unable to handle|#PF|Oops/.test(l.text));
+    expect(oopsLines.every((l) => !l.placed)).toBe(true);
+    expect(d.reports[0].end).toBeLessThan(oopsLines[0].n);
+  });
+
+  it('lines from other tasks in the middle stay unplaced but do not end the report', () => {
+    const ls = CIRCULAR.split('\n');
+    ls.splice(6, 0, 'usb 1-1: new high-speed USB device number 2 using xhci_hcd', 'e1000e: eth0 NIC Link is Up');
+    const d = decodeLog(ls.join('\n'));
+    expect(d.reports).toHaveLength(1);
+    expect(d.lines[6].placed).toBe(false);
+    expect(d.lines[7].placed).toBe(false);
+    expect(d.reports[0].locks.find((l) => l.role === 'holding')?.name).toBe('A');
+    expect(d.reports[0].truncated).toBe(false);
+  });
+
+  it('a long run of foreign output ends a report', () => {
+    const ls = CIRCULAR.split('\n').slice(0, 12);
+    const noise = Array.from({ length: 10 }, (_, i) => `random driver message ${i}`);
+    const d = decodeLog([...ls, ...noise, '-> #1 (C){+.+.}-{3:3}:'].join('\n'));
+    expect(d.reports).toHaveLength(1);
+    expect(d.lines[d.lines.length - 1].placed).toBe(false);
+  });
+
+  it('text with no report: nothing placed, every line explained', () => {
+    const d = decodeLog('hello\n\nworld');
+    expect(d.reports).toEqual([]);
+    expect(d.lines.map((l) => [l.placed, l.role])).toEqual([
+      [false, 'unplaced'],
+      [false, 'blank'],
+      [false, 'unplaced'],
+    ]);
+    expect(d.lines.every((l) => typeof l.explain === 'string')).toBe(true);
+    expect(explainText(d)).toMatch(/No lockdep/);
+  });
+
+  it('CRLF and lone CR line ends', () => {
+    const d = decodeLog(CIRCULAR.replace(/\n/g, '\r\n'));
+    expect(d.reports[0].chain?.nodes).toHaveLength(3);
+    expect(d.lines[0].text).not.toContain('\r');
+    expect(decodeLog('a\rb').lines.map((l) => l.text)).toEqual(['a', 'b']);
+  });
+
+  it('explainText shows lanes, chain and marks unplaced lines', () => {
+    const t = explainText(decodeLog(`intro line\n${CIRCULAR}`));
+    expect(t).toContain('A -> B  [new edge]');
+    expect(t).toMatch(/CPU0 +CPU1/);
+    expect(t).toMatch(/^ *1 \? intro line$/m);
+    expect(t).toContain('lesson: /lessons/circular/');
+  });
+});
