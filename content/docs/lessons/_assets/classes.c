@@ -12,14 +12,16 @@ static struct bucket src_bucket, dst_bucket;
 
 static void bucket_init(struct bucket *b)
 {
-	spin_lock_init(&b->lock);	/* every bucket's lock: class &b->lock */
+	/* every bucket's lock is one class: &b->lock */
+	spin_lock_init(&b->lock);
 	b->count = 0;
 }
 
 static void move_one(struct bucket *from, struct bucket *to)
 {
 	spin_lock(&from->lock);
-	spin_lock(&to->lock);		/* try: spin_lock_nested(&to->lock, SINGLE_DEPTH_NESTING) */
+	/* try: spin_lock_nested(&to->lock, SINGLE_DEPTH_NESTING) */
+	spin_lock(&to->lock);
 	from->count--;
 	to->count++;
 	spin_unlock(&to->lock);
@@ -32,5 +34,6 @@ void main(void)
 	bucket_init(&dst_bucket);
 	src_bucket.count = 1;
 	move_one(&src_bucket, &dst_bucket);
-	pr_info("moved: src=%d dst=%d\n", src_bucket.count, dst_bucket.count);
+	pr_info("moved: src=%d dst=%d\n",
+		src_bucket.count, dst_bucket.count);
 }

@@ -1,6 +1,7 @@
 /*
- * Three locks, three code paths, run one after the other. No path takes
- * all three, yet together they form a cycle: A -> B, B -> C, C -> A.
+ * Three locks, three code paths, run one after the other. No
+ * path takes all three, yet together they form a cycle: A -> B,
+ * B -> C, C -> A.
  */
 DEFINE_MUTEX(dev_lock);		/* A */
 DEFINE_MUTEX(queue_lock);	/* B */
@@ -25,7 +26,7 @@ static void account(void)
 static void reset(void)
 {
 	mutex_lock(&stats_lock);
-	mutex_lock(&dev_lock);		/* stats_lock -> dev_lock: closes the cycle */
+	mutex_lock(&dev_lock);		/* closes the cycle */
 	mutex_unlock(&dev_lock);
 	mutex_unlock(&stats_lock);
 }
@@ -33,7 +34,7 @@ static void reset(void)
 void main(void)
 {
 	submit();
-	submit();		/* same chain again: a chain-cache hit, no new work */
+	submit();	/* same chain again: a cache hit */
 	account();
 	reset();
 }

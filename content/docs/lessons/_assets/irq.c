@@ -1,7 +1,7 @@
 /*
  * A statistics counter updated from process context and from an
- * interrupt handler on the same CPU. Process context forgets that
- * the interrupt can arrive while it holds the lock.
+ * interrupt handler on the same CPU. Process context forgets
+ * that the interrupt can arrive while it holds the lock.
  */
 DEFINE_SPINLOCK(stats_lock);
 static unsigned long rx_packets;
@@ -13,9 +13,10 @@ static void rx_irq_handler(void)	/* runs in hardirq context */
 	spin_unlock(&stats_lock);
 }
 
-static void stats_reset(void)		/* process context, IRQs on */
+/* process context, IRQs on */
+static void stats_reset(void)
 {
-	spin_lock(&stats_lock);		/* fix: spin_lock_irqsave() */
+	spin_lock(&stats_lock);	/* fix: spin_lock_irqsave() */
 	rx_packets = 0;
 	spin_unlock(&stats_lock);
 }

@@ -1,7 +1,7 @@
 /*
- * The klist splat in miniature: the list is filled at boot with plain
- * spin_lock(), and walked from the DMAR fault interrupt with
- * spin_lock_irqsave(). Same class, two incompatible uses.
+ * The klist splat in miniature: the list is filled at boot with
+ * plain spin_lock(), and walked from the DMAR fault interrupt
+ * with spin_lock_irqsave(). Same class, two incompatible uses.
  */
 struct klist {
 	spinlock_t k_lock;
@@ -19,12 +19,13 @@ static struct klist_node dev_1a, dev_1f;
 static void klist_init(struct klist *k)
 {
 	INIT_LIST_HEAD(&k->k_list);
-	spin_lock_init(&k->k_lock);	/* class &k->k_lock: every klist */
+	/* class &k->k_lock: every klist */
+	spin_lock_init(&k->k_lock);
 }
 
 static void klist_add_tail(struct klist_node *n, struct klist *k)
 {
-	spin_lock(&k->k_lock);		/* IRQs on: HARDIRQ-ON-W */
+	spin_lock(&k->k_lock);	/* IRQs on: HARDIRQ-ON-W */
 	list_add_tail(&n->n_node, &k->k_list);
 	spin_unlock(&k->k_lock);
 }
@@ -58,10 +59,11 @@ void main(void)
 	klist_init(&bus_devices);
 	dev_1a.devfn = 0xd0;
 	dev_1f.devfn = 0xf8;
-	klist_add_tail(&dev_1a, &bus_devices);	/* boot: driver_init() ... bus_add_device() */
+	/* boot: driver_init() ... bus_add_device() */
+	klist_add_tail(&dev_1a, &bus_devices);
 	klist_add_tail(&dev_1f, &bus_devices);
 
-	hardirq_enter();			/* the I/O page fault interrupt */
+	hardirq_enter();	/* the I/O page fault */
 	dmar_fault();
 	hardirq_exit();
 }

@@ -1,6 +1,7 @@
 /*
- * Two threads take the same two locks in opposite orders. They never run at
- * the same time here, so nothing deadlocks -- and lockdep reports anyway.
+ * Two threads take the same two locks in opposite orders. They
+ * never run at the same time here, so nothing deadlocks, and
+ * lockdep reports anyway.
  */
 DEFINE_SPINLOCK(lock_a);
 DEFINE_SPINLOCK(lock_b);
@@ -8,7 +9,7 @@ DEFINE_SPINLOCK(lock_b);
 static int first(void *arg)
 {
 	spin_lock(&lock_a);
-	spin_lock(&lock_b);		/* records lock_a -> lock_b */
+	spin_lock(&lock_b);	/* records lock_a -> lock_b */
 	spin_unlock(&lock_b);
 	spin_unlock(&lock_a);
 	pr_info("first: done, both locks free again\n");
@@ -18,7 +19,7 @@ static int first(void *arg)
 static int second(void *arg)
 {
 	spin_lock(&lock_b);
-	spin_lock(&lock_a);		/* lock_b -> lock_a closes the cycle */
+	spin_lock(&lock_a);	/* lock_b -> lock_a: a cycle */
 	spin_unlock(&lock_a);
 	spin_unlock(&lock_b);
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * A spinlock_t taken under a raw_spinlock_t. Fine on a normal kernel;
- * on PREEMPT_RT the spinlock_t is a sleeping lock.
+ * A spinlock_t taken under a raw_spinlock_t. Fine on a normal
+ * kernel; on PREEMPT_RT the spinlock_t is a sleeping lock.
  */
 DEFINE_RAW_SPINLOCK(hw_lock);
 DEFINE_SPINLOCK(event_lock);

@@ -21,7 +21,7 @@ static void counter_add(struct counter_dev *d, int n)
 	spin_lock(&d->lock);
 	d->value += n;
 	if (d->value > 100)
-		counter_reset(d);	/* d->lock is already held here */
+		counter_reset(d);	/* d->lock is held! */
 	spin_unlock(&d->lock);
 }
 

@@ -1,6 +1,6 @@
 /*
- * A firmware reload under a spinlock. mutex_lock() may sleep; a task
- * holding a spinlock must not.
+ * A firmware reload under a spinlock. mutex_lock() may sleep; a
+ * task holding a spinlock must not.
  */
 DEFINE_SPINLOCK(cfg_lock);
 DEFINE_MUTEX(fw_mutex);
@@ -17,7 +17,7 @@ static void reload_firmware(void)
 void main(void)
 {
 	spin_lock(&cfg_lock);
-	reload_firmware();		/* sleeping in atomic context */
+	reload_firmware();	/* sleeps in atomic context */
 	spin_unlock(&cfg_lock);
 	pr_info("fw_version=%d\n", fw_version);
 }

@@ -1,7 +1,8 @@
 /*
- * The vgic ap_list bug in miniature: one vCPU walks its ap_list without
- * ap_list_lock while another vCPU removes entries under the lock.
- * No lock is ever taken in the wrong order, so lockdep has nothing to say.
+ * The vgic ap_list bug in miniature: one vCPU walks its ap_list
+ * without ap_list_lock while another vCPU removes entries under
+ * the lock. No lock is ever taken in the wrong order, so lockdep
+ * has nothing to say.
  */
 struct vgic_irq {
 	struct list_head ap_list;
@@ -22,7 +23,7 @@ static void vgic_cpu_init(struct vgic_cpu *vgic_cpu)
 	raw_spin_lock_init(&vgic_cpu->ap_list_lock);
 }
 
-/* vCPU 0 after a guest exit: vgic_v3_fold_lr_state(), lockless. */
+/* vCPU 0 after a guest exit: vgic_v3_fold_lr_state(), no lock. */
 static int vcpu0_fold(void *arg)
 {
 	struct vgic_irq *irq;
@@ -34,14 +35,15 @@ static int vcpu0_fold(void *arg)
 	return 0;
 }
 
-/* vCPU 1 clears GICR_CTLR.EnableLPIs: vgic_flush_pending_lpis(). */
+/* vCPU 1 clears EnableLPIs: vgic_flush_pending_lpis(). */
 static int vcpu1_disable_lpis(void *arg)
 {
 	struct vgic_irq *irq, *tmp;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vcpu0_if.ap_list_lock, flags);
-	list_for_each_entry_safe(irq, tmp, &vcpu0_if.ap_list_head, ap_list)
+	list_for_each_entry_safe(irq, tmp, &vcpu0_if.ap_list_head,
+				 ap_list)
 		list_del(&irq->ap_list);
 	raw_spin_unlock_irqrestore(&vcpu0_if.ap_list_lock, flags);
 	return 0;

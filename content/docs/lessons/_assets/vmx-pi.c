@@ -1,6 +1,7 @@
 /*
- * KVM's posted-interrupt wakeup, reduced to its locks. Three paths, each
- * correct on its own; lockdep sees a cycle through one per-CPU class.
+ * KVM's posted-interrupt wakeup, reduced to its locks. Three
+ * paths, each correct on its own; lockdep sees a cycle through
+ * one per-CPU class.
  */
 struct task {
 	raw_spinlock_t pi_lock;
@@ -37,11 +38,14 @@ static void try_to_wake_up(struct task *p, struct rq *rq)
 	raw_spin_unlock_irqrestore(&p->pi_lock, flags);
 }
 
-/* schedule() -> kvm_sched_out() -> vmx_vcpu_pi_put() -> here, rq->__lock held. */
+/*
+ * schedule() -> kvm_sched_out() -> vmx_vcpu_pi_put() -> here,
+ * with rq->__lock held and IRQs off.
+ */
 static void pi_enable_wakeup_handler(int cpu)
 {
 	raw_spin_lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
-	/* list_add_tail(&vmx->pi_wakeup_list, &per_cpu(wakeup_vcpus_on_cpu, cpu)); */
+	/* list_add_tail(&vmx->pi_wakeup_list, ...); */
 	raw_spin_unlock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
 }
 
@@ -54,7 +58,10 @@ static void schedule_out(struct rq *rq, int cpu)
 	local_irq_enable();
 }
 
-/* The wakeup vector: kvm_vcpu_wake_up() -> try_to_wake_up() under the per-CPU lock. */
+/*
+ * The wakeup vector: kvm_vcpu_wake_up() -> try_to_wake_up()
+ * under the per-CPU lock.
+ */
 static void pi_wakeup_handler(int cpu)
 {
 	raw_spin_lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
@@ -67,14 +74,18 @@ void main(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		raw_spin_lock_init(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
+		raw_spin_lock_init(
+			&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));
 	task_init(&vcpu_task);
 	rq_init(&runqueue);
 
-	try_to_wake_up(&vcpu_task, &runqueue);	/* &p->pi_lock -> &rq->__lock */
-	schedule_out(&runqueue, 0);		/* &rq->__lock -> wakeup lock */
+	/* &p->pi_lock -> &rq->__lock */
+	try_to_wake_up(&vcpu_task, &runqueue);
+	/* &rq->__lock -> wakeup lock */
+	schedule_out(&runqueue, 0);
 
-	hardirq_enter();			/* POSTED_INTR_WAKEUP_VECTOR */
-	pi_wakeup_handler(0);			/* wakeup lock -> &p->pi_lock */
+	hardirq_enter();	/* POSTED_INTR_WAKEUP_VECTOR */
+	/* wakeup lock -> &p->pi_lock */
+	pi_wakeup_handler(0);
 	hardirq_exit();
 }
