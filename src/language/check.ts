@@ -125,7 +125,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Diagnostic[]
     if (d.kind === 'StructDecl' && d.fields) for (const f of d.fields) checkFieldType(cx, f);
     if (d.kind === 'TypedefDecl') checkType(cx, d.type, d.pos, false);
     if (d.kind === 'VarDecl') {
-      checkType(cx, d.type, d.pos, !d.storage.extern);
+      checkType(cx, d.type, d.pos, !d.storage.extern, d.name);
       if (d.init) checkInit(cx, d.init);
     }
     if (d.kind === 'FunctionDecl') for (const prm of d.params) checkType(cx, prm.type, prm.pos, false);
@@ -311,14 +311,16 @@ function suggest(name: string, candidates: Iterable<string>): string | undefined
   return s ? `did you mean '${s}'?` : undefined;
 }
 
-/** Nearest candidate by edit distance, if close enough to be a typo. */
+/** Nearest candidate by edit distance (a swap of two letters counts as one edit), if close enough to be a typo. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  // One- and two-letter names are too short for a guess to be more than noise.
+  const limit = name.length <= 2 ? 0 : name.length <= 5 ? 1 : Math.floor(name.length / 3);
+  if (limit === 0) return undefined;
   let best: string | undefined;
   let bestD = Infinity;
-  const limit = Math.max(1, Math.floor(name.length / 3));
   for (const c of candidates) {
     if (c === name || Math.abs(c.length - name.length) > limit) continue;
-    const d = editDistance(name, c, limit);
+    const d = editDistance(name, c);
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       bestD = d;
       best = c;
@@ -327,20 +329,22 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return bestD <= limit ? best : undefined;
 }
 
-function editDistance(a: string, b: string, limit: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
+/** Optimal string alignment distance. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
+      if (i === 0) {
+        rows[0].push(j);
+        continue;
+      }
+      let v = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
+      rows[i].push(v);
     }
-    if (rowMin > limit) return rowMin;
-    prev = cur;
   }
-  return prev[b.length];
+  return rows[a.length][b.length];
 }
 
 /** Follow typedefs to the underlying type. */

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { checkProgram } from '../../../src/language/index.ts';
+import { closest } from '../../../src/language/check.ts';
+import { ok } from './helpers.ts';
+
+const BUILTINS = new Set(['spin_lock', 'spin_unlock', 'spin_lock_irqsave', 'spin_unlock_irqrestore', 'list_add_tail', 'container_of', 'list_first_entry', 'list_next_entry', 'NULL', 'true', 'false', 'printk', 'kzalloc', 'GFP_KERNEL', 'current']);
+
+const check = (src: string, builtins: ReadonlySet<string> = BUILTINS) =>
+  checkProgram(ok(src), { builtins }).map((d) => `${d.line}:${d.col}: ${d.message}${d.hint ? ' | ' + d.hint : ''}`);
+
+const PRELUDE = `struct klist { spinlock_t k_lock; struct list_head k_list; };
+struct node { struct list_head n_node; int val; struct { int inner_a; }; };
+`;
+
+describe('checkProgram', () => {
+  it('accepts a clean program', () => {
+    expect(check(`${PRELUDE}
+static int helper(struct klist *k, int v) { return v; }
+void f(struct klist *k)
+{
+	struct node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	unsigned long flags;
+	spin_lock_irqsave(&k->k_lock, flags);
+	list_add_tail(&n->n_node, &k->k_list);
+	n->inner_a = helper(k, n->val);
+	spin_unlock_irqrestore(&k->k_lock, flags);
+}`)).toEqual([]);
+  });
+
+  it('undeclared identifiers, with a did-you-mean hint', () => {
+    expect(check('void f(void) { int count = 0; cuont++; zzz = 1; }')).toEqual([
+      "1:31: 'cuont' undeclared (first use in this function) | did you mean 'count'?",
+      "1:40: 'zzz' undeclared (first use in this function) | declare 'zzz' before using it",
+    ]);
+  });
+
+  it('respects block scope and for-loop scope', () => {
+    expect(check('void f(void) { { int a = 1; } a = 2; for (int i = 0; i < 3; i++) ; i = 0; }')).toEqual([
+      "1:31: 'a' undeclared (first use in this function) | declare 'a' before using it",
+      "1:68: 'i' undeclared (first use in this function) | declare 'i' before using it",
+    ]);
+  });
+
+  it('implicit declaration of function, with a suggestion from builtins and program functions', () => {
+    expect(check('void f(void) { spin_lokc(0); klist_foo(); }\nvoid klist_fo(void) { }')).toEqual([
+      "1:16: implicit declaration of function 'spin_lokc' | did you mean 'spin_lock'?",
+      "1:30: implicit declaration of function 'klist_foo' | did you mean 'klist_fo'?",
+    ]);
+  });
+
+  it('wrong number of arguments to a program function', () => {
+    expect(check('int add(int a, int b) { return a + b; }\nvoid f(void) { add(1); add(1, 2, 3); add(1, 2); }')).toEqual([
+      "2:16: too few arguments to function 'add' | 'add' takes 2 arguments (a, b), declared at t.c:1:5",
+      "2:24: too many arguments to function 'add' | 'add' takes 2 arguments (a, b), declared at t.c:1:5",
+    ]);
+    expect(check('int pr(const char *f, ...);\nvoid f(void) { pr("a", 1, 2); }')).toEqual([]);
+  });
+
+  it('unknown fields of statically known structs, through ., ->, [] and casts', () => {
+    expect(check(`${PRELUDE}
+void f(struct klist *k, struct node nodes[2])
+{
+	k->k_lcok = 0;
+	nodes[1].vla = 0;
+	((struct node *)k)->n_nod.next = 0;
+	k->k_list.whatever = 0;
+}`)).toEqual([
+      "6:3: 'struct klist' has no member named 'k_lcok' | did you mean 'k_lock'?",
+      "7:10: 'struct node' has no member named 'vla' | did you mean 'val'?",
+      "8:20: 'struct node' has no member named 'n_nod' | did you mean 'n_node'?",
+    ]);
+  });
+
+  it('checks member names given to container_of, list iterators and list_*_entry', () => {
+    expect(check(`${PRELUDE}
+void f(struct klist *k, struct list_head *p)
+{
+	struct node *n = container_of(p, struct node, n_nod);
+	struct node *m;
+	list_for_each_entry(m, &k->k_list, n_node) { }
+	list_for_each_entry(m, &k->k_list, node) { }
+	m = list_next_entry(m, vall);
+}`)).toEqual([
+      "6:48: 'struct node' has no member named 'n_nod' | did you mean 'n_node'?",
+      "9:37: 'struct node' has no member named 'node' | its members are: n_node, val, inner_a",
+      "10:25: 'struct node' has no member named 'vall' | did you mean 'val'?",
+    ]);
+  });
+
+  it('unknown type names and incomplete struct types used by value', () => {
+    expect(check('struct fwd;\nfoo_t *a;\nstruct fwd b;\nstruct never c;\nstruct never *ok_ptr;\nstruct mutex m;\nvoid f(void) { u32 x = sizeof(struct fwd); }')).toEqual([
+      "2:1: unknown type name 'foo_t' | declare it first: typedef ... foo_t;",
+      "3:1: 'b' has incomplete type 'struct fwd' | struct fwd is only declared; define it with its fields: struct fwd { ... };",
+      "4:1: 'c' has incomplete type 'struct never' | struct never is not defined in this program",
+      "7:31: incomplete type 'struct fwd' | struct fwd is only declared; define it with its fields: struct fwd { ... };",
+    ]);
+  });
+
+  it('duplicate definitions', () => {
+    expect(check('int a;\nint a;\nvoid f(void) { }\nvoid f(void) { }\nstruct s { int x; };\nstruct s { int y; };\nstruct t { int q; int q; };\nvoid g(int p, int p) { int v; int v; }')).toEqual([
+      "2:5: redefinition of 'a' | previous definition of 'a' was at t.c:1:5; rename one of them or remove the duplicate",
+      "4:6: redefinition of 'f' | previous definition of 'f' was at t.c:3:6; rename one of them or remove the duplicate",
+      "6:1: redefinition of 'struct s' | previous definition at t.c:5:1",
+      "7:23: duplicate member 'q' | 'q' is already a member at line 7",
+      "8:19: redefinition of parameter 'p' | give each parameter its own name",
+      "8:35: redefinition of 'v' | a variable is declared twice in the same block; rename or remove one",
+    ]);
+    expect(check('void f(void);\nvoid f(void) { }\nextern int x;\nint x;')).toEqual([]);
+  });
+
+  it('break, continue, case outside their constructs; break inside scoped_guard is allowed', () => {
+    expect(check('void f(int v) { break; continue; case 1: ; default: ; while (v) { break; } switch (v) { case 1: break; } scoped_guard(rcu) { break; } }')).toEqual([
+      '1:17: break statement not within loop or switch | use return or goto to leave the function early',
+      '1:24: continue statement not within a loop | continue only makes sense inside for/while/do or a list_for_each_entry() loop',
+      "1:34: 'case' label not within a switch statement | put it inside switch (...) { ... }",
+      "1:44: 'default' label not within a switch statement | put it inside switch (...) { ... }",
+    ]);
+    expect(check('void f(int v) { switch (v) { case 0: continue; } }')[0]).toMatch(/^1:38: continue statement not within a loop/);
+  });
+
+  it('goto to a missing label, and duplicate labels', () => {
+    expect(check('void f(void) { goto out; goto done; done: ; done: ; }')).toEqual([
+      "1:45: duplicate label 'done' | labels must be unique within a function",
+      "1:16: label 'out' used but not defined | add 'out:' before the statement to jump to",
+    ]);
+    expect(check('void f(void) { goto otu; out: ; }')[0]).toBe("1:16: label 'otu' used but not defined | did you mean 'out'?");
+  });
+
+  it('return value against the function type', () => {
+    expect(check('void f(void) { return 1; }\nint g(void) { return; }')).toEqual([
+      "1:16: 'return' with a value, in function returning void | 'f' is declared void; remove the value or change the return type",
+      "2:15: 'return' with no value, in function returning non-void | 'g' must return a value",
+    ]);
+  });
+
+  it('enum constants, globals, typedefs and function pointers resolve', () => {
+    expect(check('enum { A, B };\ntypedef struct klist kl_t;\nstruct klist { int n; };\nint g;\nvoid (*hook)(int);\nvoid f(kl_t *k) { g = A + B + k->n; hook(1); }')).toEqual([]);
+  });
+
+  it('follows typedefs to find fields', () => {
+    expect(check('typedef struct s { int a; } s_t;\nvoid f(s_t *p) { p->b = 1; }')).toEqual(["2:19: 'struct s' has no member named 'b' | its members are: a"]);
+  });
+});
+
+describe('closest (did-you-mean)', () => {
+  it('finds near misses only', () => {
+    expect(closest('spin_lokc', ['spin_lock', 'spin_unlock'])).toBe('spin_lock');
+    expect(closest('xyz', ['spin_lock'])).toBeUndefined();
+    expect(closest('a', ['f'])).toBeUndefined();
+    expect(closest('cuont', ['count'])).toBe('count');
+  });
+});
