@@ -325,8 +325,9 @@ function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec)
   // A reader whose read-side section already covered the kfree_rcu() is
   // guaranteed the object outlives the section; a later one is not.
   if (f.how === 'kfree_rcu' && cur.rcuReader && t.rcuSince >= 0 && t.rcuSince < f.rec.seq) return false;
+  // A use-after-free is the whole story for this access: say so once per site, and let no other check pile on.
   const k = `uaf|${objId}|${siteKey(cur)}`;
-  if (s.once.has(k)) return false;
+  if (s.once.has(k)) return true;
   s.once.add(k);
   const freer = `${f.how}() in ${siteName(f.rec)} (${f.rec.thread.startsWith('task') ? `task ${f.rec.ctx.task.pid}` : 'interrupt'} on cpu ${f.rec.ctx.cpu})`;
   let why: string;
@@ -341,17 +342,21 @@ function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec)
   return true;
 }
 
-function checkRemoved(s: RaceState, t: ThreadState, e: ListEvent, cur: AccessRec): void {
-  if (!e.entry) return;
-  const es = s.entries.get(e.entry.objId);
+/**
+ * A walk that stands on an entry another thread unlinked: either a list_iter
+ * step visiting it, or a plain read of its `next` pointer (how
+ * list_for_each_entry_continue() leaves a cursor kept from earlier).
+ */
+function checkRemoved(s: RaceState, t: ThreadState, entryObjId: number, cur: AccessRec): void {
+  const es = s.entries.get(entryObjId);
   const rm = es?.removed;
-  if (!es || !rm || rm.thread === cur.thread || es.head !== e.head.objId) return;
+  if (!es || !rm || rm.thread === cur.thread) return;
   // list_del_rcu() keeps ->next valid for readers that were already inside.
-  if (rm.op === 'list_del_rcu' && cur.op === 'list_iter_rcu' && cur.rcuReader && t.rcuSince >= 0 && t.rcuSince < rm.seq) return;
-  const k = `removed|${e.entry.objId}|${siteKey(cur)}|${siteKey(rm)}`;
+  if (rm.op === 'list_del_rcu' && cur.rcuReader && cur.op !== 'list_iter' && t.rcuSince >= 0 && t.rcuSince < rm.seq) return;
+  const k = `removed|${entryObjId}|${siteKey(cur)}|${siteKey(rm)}`;
   if (s.once.has(k)) return;
   s.once.add(k);
-  const at = { ...cur, addr: e.entry.addr };
+  const at = { ...cur, addr: es.addr };
   const held = heldPhrase(side(s, cur));
   const why =
     `${es.label} was taken off ${es.headLabel} by ${rm.op}() in ${siteName(rm)} (${rm.thread.startsWith('task') ? `task ${rm.ctx.task.pid}` : 'interrupt'} on cpu ${rm.ctx.cpu}) ` +
@@ -444,6 +449,12 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
     label: e.loc.label,
   };
   if (s.freed.size > 0 && checkFreed(s, t, e.loc.objId, rec)) return;
+  if (!e.write && s.entries.size > 0) {
+    // Reading the `next` of an entry unlinked by list_del()/list_del_rcu() is
+    // following a stale cursor; after list_del_init() it is list_empty(), which is fine.
+    const es = s.entries.get(e.loc.objId);
+    if (es?.removed && es.addr === e.loc.addr && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.objId, rec);
+  }
   let byField = s.fields.get(e.loc.objId);
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
   let loc = byField.get(e.loc.field);
@@ -503,7 +514,9 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     s.lists.set(e.head.objId, st);
   }
   if (e.entry) {
-    if (!write) checkRemoved(s, t, e, rec);
+    if (!write) {
+      if (s.entries.get(e.entry.objId)?.head === e.head.objId) checkRemoved(s, t, e.entry.objId, rec);
+    }
     else if (e.op.startsWith('list_del')) {
       const es = s.entries.get(e.entry.objId);
       if (es && es.head === e.head.objId) es.removed = rec;

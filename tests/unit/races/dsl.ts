@@ -213,9 +213,9 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
     rcuReadLock: () => acquire(rcuMap, 2, 'rcu_read_lock'),
     rcuReadUnlock: () => release(rcuMap, 'rcu_read_unlock'),
     read: (o, field, marked = false) =>
-      w.emit({ kind: 'access', ctx: ctx(), write: false, marked, loc: { objId: o.objId, field, label: `${o.label}.${field}`, addr: o.addr, size: o.size } }),
+      w.emit({ kind: 'access', ctx: ctx(), write: false, marked, loc: { objId: o.objId, field, label: `${o.label}.${field}`, addr: fieldAddr(o, field), size: o.size } }),
     write: (o, field, marked = false) =>
-      w.emit({ kind: 'access', ctx: ctx(), write: true, marked, loc: { objId: o.objId, field, label: `${o.label}.${field}`, addr: o.addr, size: o.size } }),
+      w.emit({ kind: 'access', ctx: ctx(), write: true, marked, loc: { objId: o.objId, field, label: `${o.label}.${field}`, addr: fieldAddr(o, field), size: o.size } }),
     list(op, head, entry) {
       w.emit({
         kind: 'list',
@@ -235,6 +235,19 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
     softirq: (fn, file, line, body) => handler(fn, file, line, false, body),
   };
   return a;
+}
+
+/**
+ * Objects are laid out with their list node first: a list event's entry
+ * address (the node) is then the address of `<member>.next`, as for the
+ * interpreter's addrOf(node). Other fields get their own 8-byte slots.
+ */
+const fieldSlots = new Map<string, number>();
+function fieldAddr(o: Obj, field: string): bigint {
+  if (field.endsWith('.next') || field === 'next') return o.addr;
+  let slot = fieldSlots.get(field);
+  if (slot === undefined) fieldSlots.set(field, (slot = fieldSlots.size + 2));
+  return o.addr + BigInt(8 * (slot % 28));
 }
 
 export function kinds(w: World): string[] {

@@ -142,4 +142,23 @@ describe('lifetimes', () => {
     expect(kinds(w)).toEqual(['list-corruption']);
     expect(w.reports[0].lines[1]).toContain('still points into the list, but the entry is no longer on it');
   });
+
+  it('list_empty() on an entry another thread list_del_init()ed is fine; following a list_del()ed one is not', () => {
+    const run = (op: 'list_del_init' | 'list_del') => {
+      const w = world();
+      const lock = w.lock('&q->lock', 'spinlock_t');
+      const head = w.obj('&q->pending');
+      const req = w.obj('req');
+      const a = w.task(10, 'submit', 0);
+      const b = w.task(11, 'complete', 1);
+      a.call('queue_req', F, 10, () => (a.spinLock(lock), a.list('list_add_tail', head, req), a.spinUnlock(lock)));
+      b.call('dequeue_req', F, 20, () => (b.spinLock(lock), b.list(op, head, req), b.spinUnlock(lock)));
+      a.call('req_pending', F, 30, () => (a.spinLock(lock), a.read(req, 'node.next'), a.spinUnlock(lock)));
+      return w;
+    };
+    expect(run('list_del_init').reports).toEqual([]);
+    const w = run('list_del');
+    expect(kinds(w)).toEqual(['list-corruption']);
+    expect(w.reports[0].lines[1]).toMatch(/->next is LIST_POISON1 \(dead000000000100\)$/);
+  });
 });

@@ -94,7 +94,8 @@ export function vgicScenario(o: VgicOptions = {}): World {
           vcpu0.at(173).read(b, 'vcpu');
           // last->vcpu != vcpu: the walk is skipped.
         } else if (lastLr !== 'none') {
-          vcpu0.at(176).list(o.foldIter ?? 'list_iter', head, b);
+          // list_for_each_entry_continue(irq = last, ...) first loads last->ap_list.next,
+          // as the interpreter does; after list_del() that is LIST_POISON1 and the walk ends there.
           vcpu0.at(176).read(b, 'ap_list.next');
         } else {
           vcpu0.at(176).walk(head, [b, c], (o.foldIter ?? 'list_iter') === 'list_iter_rcu');
