@@ -72,6 +72,8 @@ interface RaceState {
   /** Task threads by pid (fast path of thread()). */
   tasks: Map<number, ThreadState>;
   fnIds: Map<string, number>;
+  /** Addresses of list heads and nodes seen in list events (their `next`; `prev` is 8 bytes on). */
+  linkAddrs: Set<bigint>;
 }
 
 // ---------------------------------------------------------------------------
@@ -455,6 +457,10 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
     const es = s.entries.get(e.loc.objId);
     if (es?.removed && es.addr === e.loc.addr && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.objId, rec);
   }
+  // List linkage (a head's or node's next/prev) is checked at list level, where
+  // the report can name the primitives; a second, field-level report of the
+  // same race would only be noise.
+  if (s.linkAddrs.size > 0 && (s.linkAddrs.has(e.loc.addr) || s.linkAddrs.has(e.loc.addr - 8n))) return;
   let byField = s.fields.get(e.loc.objId);
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
   let loc = byField.get(e.loc.field);
@@ -498,6 +504,8 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     if (checkFreed(s, t, e.head.objId, rec)) return;
     if (e.entry && checkFreed(s, t, e.entry.objId, { ...rec, addr: e.entry.addr, label: e.entry.label })) return;
   }
+  s.linkAddrs.add(e.head.addr);
+  if (e.entry) s.linkAddrs.add(e.entry.addr);
   let st = s.lists.get(e.head.objId);
   if (!st) {
     st = {
@@ -623,6 +631,7 @@ export function createRaceState(opts: RaceCheckerOptions): RaceState {
     pseudo: new Map(),
     tasks: new Map(),
     fnIds: new Map(),
+    linkAddrs: new Set(),
   };
 }
 

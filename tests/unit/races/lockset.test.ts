@@ -246,4 +246,18 @@ describe('lists under a lock', () => {
     // The earlier access (the walk) is printed first.
     expect(w.reports[0].lines[3]).toMatch(/^read to .* by task 10 on cpu 0:$/);
   });
+
+  it("a node's next/prev accessed as fields are left to the list-level check (one report, not two)", () => {
+    const w = world();
+    const lock = w.lock('&bus->klist_lock', 'spinlock_t');
+    const head = w.obj('&bus->devices');
+    const dev = w.obj('dev');
+    const a = w.task(10, 'a', 0);
+    const b = w.task(11, 'b', 1);
+    a.call('add', F, 1, () => (a.spinLock(lock), a.list('list_add', head, dev), a.write(dev, 'node.next'), a.spinUnlock(lock)));
+    b.call('peek', F, 2, () => (b.read(dev, 'node.next'), b.walk(head, [dev])));
+    a.call('add', F, 1, () => (a.spinLock(lock), a.list('list_add', head, dev), a.write(dev, 'node.next'), a.spinUnlock(lock)));
+    expect(w.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in add / peek']);
+    expect(w.reports[0].lines.find((l) => l.includes('inferred from locksets'))).toContain('(list_add())');
+  });
 });
