@@ -35,6 +35,14 @@ const PUNCTS = [
   '<', '>', '^', '|', '?', ':', ';', '=', ',', '#',
 ];
 
+/** Punctuators by first character, longest first, so matching is one map lookup and a few compares. */
+const PUNCTS_BY_CHAR = new Map<string, string[]>();
+for (const p of PUNCTS) {
+  const list = PUNCTS_BY_CHAR.get(p[0]) ?? [];
+  list.push(p);
+  PUNCTS_BY_CHAR.set(p[0], list);
+}
+
 const isIdStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdChar = (c: string) => isIdStart(c) || isDigit(c);
@@ -213,8 +221,8 @@ export function lex(file: string, text: string, sink: DiagSink): Token[] {
     }
 
     let matched = '';
-    for (const p of PUNCTS) {
-      if (text.startsWith(p, i)) {
+    for (const p of PUNCTS_BY_CHAR.get(c) ?? []) {
+      if (p.length === 1 || text.startsWith(p, i)) {
         matched = p;
         break;
       }
