@@ -383,7 +383,7 @@ function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
           cur,
           cur,
           'RCU-list traversed in non-reader section!',
-          [`rcu_scheduler_active = 2, debug_locks = 1`, `no locks held by ${cur.ctx.task.comm}/${cur.ctx.task.pid}.`],
+          ['', 'rcu_scheduler_active = 2, debug_locks = 1', `no locks held by ${cur.ctx.task.comm}/${cur.ctx.task.pid}.`],
           [{ rec: cur, message: `list_for_each_entry_rcu() over ${st.label} outside rcu_read_lock() and without the writers' lock` }],
           [],
         ),
