@@ -28,11 +28,15 @@ export const HEADER_RULES: readonly HeaderRule[] = [
   { kind: 'bad-unlock-balance', re: new RegExp(W + String.raw`bad unlock balance detected!`) },
   { kind: 'held-lock-freed', re: new RegExp(W + String.raw`held lock freed!`) },
   { kind: 'locks-held-at-exit', re: new RegExp(W + String.raw`[^ ]+\/\d+ still has locks held!`) },
+  // 2.6.2x printed this instead of naming the task in the header.
+  { kind: 'locks-held-at-exit', re: new RegExp(W + String.raw`lock held at task exit time!`) },
   { kind: 'lock-held-returning-to-user', re: new RegExp(W + String.raw`lock held when returning to user space!`) },
   { kind: 'nested-lock-not-taken', re: new RegExp(W + String.raw`Nested lock was not taken`) },
   { kind: 'suspicious-rcu', re: /^"?(?:\[ )?(?:WARNING|INFO): suspicious RCU usage/ },
+  // 2.6.3x: the RCU report was named after rcu_dereference_check().
+  { kind: 'suspicious-rcu', re: /^(?:\[ )?(?:WARNING|INFO): suspicious rcu_dereference_check\(\) usage/ },
   { kind: 'sleeping-in-atomic', re: /^BUG: sleeping function called from invalid context/ },
-  { kind: 'kcsan-data-race', re: /^BUG: KCSAN: (?:data-race|racing read|racing write)/ },
+  { kind: 'kcsan-data-race', re: /^BUG: KCSAN: (?:data-race|racing read|racing write|assert: race)/ },
   // Lockdep speaking, but not one of the reports above: internal checks and capacity limits.
   { kind: 'unknown', re: /^DEBUG_LOCKS_WARN_ON\(/ },
   { kind: 'unknown', re: /^BUG: MAX_[A-Z_]+ too low!/ },

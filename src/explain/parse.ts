@@ -27,14 +27,22 @@ import type {
   DecodedLine,
   DecodedLock,
   DecodedReport,
-  DecodedScenario,
   DecodedTask,
   LineRole,
-  ScenarioLane,
-  ScenarioStep,
-  StackRef,
 } from './types.ts';
 import { meaningOf } from './meaning.ts';
+import { buildScenario, type RawStep } from './scenario.ts';
+import {
+  headerExplain,
+  irqWord,
+  kernelExplain,
+  lockExplain,
+  noiseExplain,
+  preemptWords,
+  stepExplain,
+  usageBitWords,
+  waitContextExplain,
+} from './line-explain.ts';
 
 /** Consecutive unrecognised non-blank lines after which a report is considered over. */
 const MAX_MISSES = 6;
@@ -50,12 +58,6 @@ type Section =
   | 'dump';
 
 type LockRole = DecodedLock['role'];
-
-interface RawStep {
-  n: number;
-  indent: number;
-  body: string;
-}
 
 /** Lines that start something that is not this report: the report is over. */
 const FOREIGN_START =
@@ -816,145 +818,6 @@ class Builder {
   }
 }
 
-function buildScenario(title: string, steps: RawStep[], kind: DecodedKind): DecodedScenario {
-  const printed = steps.some((s) => s.indent >= 12);
-  const lanes: ScenarioLane[] = [{ cpu: 'CPU0', steps: [] }];
-  const twoCpu = kind === 'circular' || kind === 'irq-safe-unsafe' || kind === 'irq-inversion';
-  if (twoCpu) lanes.push({ cpu: 'CPU1', steps: [] });
-  let inInterrupt = false;
-  let sawIrqOff = false;
-  steps.forEach((s, idx) => {
-    let lane = 0;
-    if (twoCpu) {
-      if (printed) lane = s.indent >= 12 ? 1 : 0;
-      else if (kind === 'circular') lane = idx === 0 || idx === steps.length - 1 ? 0 : 1;
-      else {
-        // irq scenarios: CPU0 takes UNSAFE; CPU1 disables irqs and takes SAFE (and MIDDLE); CPU0 gets the <Interrupt>.
-        if (s.body === 'local_irq_disable();') sawIrqOff = true;
-        if (s.body === '<Interrupt>') sawIrqOff = false;
-        lane = idx === 0 ? 0 : sawIrqOff ? 1 : 0;
-      }
-    }
-    if (s.body === '<Interrupt>') inInterrupt = true;
-    const op = /^(r?lock|sync)\(/.exec(s.body)?.[1] ?? (s.body === '<Interrupt>' ? 'interrupt' : s.body.startsWith('local_irq_disable') ? 'local_irq_disable' : 'other');
-    const lock = /^(?:r?lock|sync)\((.*)\);$/.exec(s.body)?.[1];
-    const step: ScenarioStep = { n: s.n, op, lock, inInterrupt: inInterrupt && op !== 'interrupt', text: s.body };
-    lanes[lane].steps.push(step);
-  });
-  return { title, lanes, columns: printed || !twoCpu ? 'printed' : 'inferred' };
-}
-
-// ---------------------------------------------------------------------------
-// Explanations for single lines
-
-function headerExplain(kind: DecodedKind, header: string): string {
-  const bracket = header.startsWith('[') ? ' (bracketed header: a kernel before ~4.12)' : '';
-  const texts: Record<DecodedKind, string> = {
-    circular: 'Lockdep found a lock order that closes a cycle in its dependency graph: a possible ABBA deadlock.',
-    recursive: 'Lockdep saw a task take a lock class it already holds.',
-    inconsistent: 'Lockdep saw one lock class used in two ways that cannot coexist (inside an interrupt, and with that interrupt enabled).',
-    'irq-safe-unsafe': 'Lockdep refuses a new lock order: an interrupt-safe lock would be held while taking an interrupt-unsafe one.',
-    'irq-inversion': 'A lock just changed its interrupt usage, and an existing lock order now allows an interrupt deadlock.',
-    'invalid-wait-context': 'Lockdep\'s wait-type check: this lock may not be taken in the current context (a sleeping lock under a spinlock, a spinlock_t under a raw one, ...).',
-    'bad-unlock-balance': 'A lock was released that lockdep does not see as held by this task in this context.',
-    'held-lock-freed': 'Memory that contains a held lock is being freed or re-initialised.',
-    'lock-held-returning-to-user': 'A system call is returning to user space with a kernel lock still held.',
-    'locks-held-at-exit': 'A task is exiting (or freezing) while it still holds locks.',
-    'nested-lock-not-taken': 'A lock was taken with a nest_lock annotation, but the nest lock is not held.',
-    'suspicious-rcu': 'An RCU_LOCKDEP_WARN() check failed: RCU-protected data used without the required protection.',
-    'sleeping-in-atomic': 'might_sleep() fired: a function that can sleep was called where sleeping is forbidden.',
-    'kcsan-data-race': 'KCSAN caught two unsynchronised accesses to the same memory, at least one a write.',
-    unknown: 'A lockdep message outside the standard reports: an internal check or a capacity limit.',
-  };
-  return texts[kind] + bracket;
-}
-
-function kernelExplain(raw: string, tainted?: boolean, taint?: string): string {
-  const t = tainted === undefined ? '' : tainted ? ` The kernel is tainted (${taint ?? ''}): e.g. W = an earlier warning, O/E = out-of-tree or unsigned modules.` : ' Not tainted.';
-  return `Kernel release and build number.${t}`;
-}
-
-export function lockExplain(l: DecodedLock, role: DecodedLock['role']): string {
-  const parts: string[] = [];
-  const who: Record<DecodedLock['role'], string> = {
-    acquiring: 'being acquired',
-    holding: 'already held',
-    chain: 'in the dependency chain',
-    safe: 'irq-safe side',
-    unsafe: 'irq-unsafe side',
-    held: 'held',
-    freed: 'held, inside the memory being freed',
-    released: 'being released',
-    nest: 'nest lock',
-    other: 'mentioned',
-  };
-  parts.push(`Lock class ${l.name} (${who[role]}).`);
-  if (l.version !== undefined) parts.push(`#${l.version}: several classes share the name ${l.className}; this is one of them.`);
-  if (l.subclass) parts.push(`/${l.subclass}: nesting subclass ${l.subclass} (spin_lock_nested / mutex_lock_nested), a separate class for lockdep.`);
-  if (l.usage) parts.push(`Usage {${l.usage.raw}}: ${l.usage.words}.`);
-  if (l.waitType) {
-    const w = l.waitType;
-    parts.push(
-      w.withNesting.words === w.withoutNesting.words
-        ? `Wait type {${w.raw}}: ${w.withNesting.words}.`
-        : `Wait type {${w.raw}}: with CONFIG_PROVE_RAW_LOCK_NESTING ${w.withNesting.words}; without it ${w.withoutNesting.words}.`,
-    );
-  }
-  if (l.address) parts.push(`Instance at ${l.address}.`);
-  if (l.at) parts.push(`Taken at ${l.at}.`);
-  return parts.join(' ');
-}
-
-function stepExplain(body: string): string {
-  if (body === '<Interrupt>') return 'An interrupt arrives on this CPU; the indented lines run in the interrupt handler.';
-  if (body === 'local_irq_disable();') return 'This CPU disables interrupts (as spin_lock_irqsave would).';
-  const m = /^(r?lock|sync)\((.*)\);$/.exec(body);
-  if (m) return `${m[1] === 'rlock' ? 'Takes for read' : m[1] === 'sync' ? 'Waits for readers of' : 'Takes'} ${m[2]}; blocks if another CPU holds it.`;
-  return 'A step of the scenario.';
-}
-
-function noiseExplain(body: string): string {
-  if (/^<\/?TASK>$/.test(body)) return body.startsWith('</') ? 'End of the task-context part of the stack.' : 'Start of the task-context part of the stack.';
-  if (/^<\/?IRQ>$|^<EOI>$/.test(body)) return body.startsWith('</') || body === '<EOI>' ? 'End of the interrupt part of the stack.' : 'Start of the interrupt part of the stack: frames above </IRQ> ran in hard interrupt context.';
-  if (/^Code: /.test(body)) return 'Machine code around the instruction pointer.';
-  if (/^(?:RIP|EIP|pc|lr|sp) ?: ?/.test(body)) return 'Where the interrupted code was executing.';
-  return 'Register or raw stack dump; not needed to read the locking problem.';
-}
-
-function irqWord(state: string): string {
-  if (state.startsWith('HARDIRQ')) return 'a hard interrupt handler';
-  if (state.startsWith('SOFTIRQ')) return 'a softirq (bottom half)';
-  if (state.startsWith('RECLAIM_FS')) return 'filesystem reclaim';
-  return state.toLowerCase();
-}
-
-function usageBitWords(bit: string): string {
-  const m = /^(IN-)?(HARDIRQ|SOFTIRQ|RECLAIM_FS)(-ON)?-([RW])$/.exec(bit);
-  if (!m) {
-    if (bit === 'INITIAL USE') return 'first use';
-    if (bit === 'IN-NMI') return 'taken in NMI context';
-    return bit;
-  }
-  const ctx = m[2] === 'HARDIRQ' ? 'hard interrupt' : m[2] === 'SOFTIRQ' ? 'softirq' : 'fs reclaim';
-  const rw = m[4] === 'W' ? 'for write' : 'for read';
-  return m[1] ? `taken ${rw} inside a ${ctx}` : `held ${rw} with ${ctx}s enabled`;
-}
-
-function preemptWords(pc: number): string {
-  const parts: string[] = [];
-  if (pc & 0xff) parts.push(`preempt_disable depth ${pc & 0xff} (spinlocks held count here)`);
-  if ((pc >> 8) & 0xff) parts.push(`softirq bits 0x${((pc >> 8) & 0xff).toString(16)}`);
-  if ((pc >> 16) & 0xf) parts.push(`in hard interrupt (${(pc >> 16) & 0xf})`);
-  if (pc & 0x100000) parts.push('in NMI');
-  return parts.length ? parts.join(', ') : 'nothing disabled';
-}
-
-function waitContextExplain(ctx: number): string {
-  return `context-{${ctx}:${ctx}}: the wait type of where the task is (not of the held locks): ${
-    ctx >= 4 ? 'task context (5 with raw-lock nesting checks, 4 without)' : ctx === 3 ? 'threaded-IRQ or softirq context (or, without nesting checks, task context)' : ctx === 2 ? 'a hard interrupt that is not threaded' : 'a very restricted context'
-  }. The lock being taken must not have a larger wait type than this, nor than any lock held in this context.`;
-}
-
 // ---------------------------------------------------------------------------
 // The pass over all lines
 
@@ -1015,4 +878,3 @@ function splitLines(text: string): string[] {
   return out;
 }
 
-export type { StackRef };

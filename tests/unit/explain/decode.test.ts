@@ -216,3 +216,26 @@ describe('cutting logs into reports', () => {
     expect(t).toContain('lesson: /lessons/circular/');
   });
 });
+
+describe('header variants across kernel versions', () => {
+  const cases: Array<[string, string]> = [
+    ['[ INFO: possible circular locking dependency detected ]', 'circular'],
+    ['WARNING: SOFTIRQ-READ-safe -> SOFTIRQ-unsafe lock order detected', 'irq-safe-unsafe'],
+    ['[ BUG: lock held at task exit time! ]', 'locks-held-at-exit'],
+    ['[ BUG: kworker/0:1/12 still has locks held! ]', 'locks-held-at-exit'],
+    ['[ INFO: suspicious rcu_dereference_check() usage. ]', 'suspicious-rcu'],
+    ['"INFO: suspicious RCU usage."', 'suspicious-rcu'],
+    ['BUG: KCSAN: assert: race in foo / bar', 'kcsan-data-race'],
+    ['BUG: MAX_LOCKDEP_CHAINS too low!', 'unknown'],
+    ['INFO: trying to register non-static key.', 'unknown'],
+  ];
+  for (const [header, kind] of cases) {
+    it(header, () => {
+      expect(decodeLog(`=====\n${header}\n`).reports.map((r) => r.kind)).toEqual([kind]);
+    });
+  }
+  it('prose that quotes a header mid-sentence is not a report', () => {
+    expect(decodeLog('kernel test robot reported "WARNING: held lock freed!" triggered by').reports).toEqual([]);
+    expect(decodeLog('Subject: [syzbot] WARNING: Nested lock was not taken').reports).toEqual([]);
+  });
+});
