@@ -455,6 +455,9 @@ export interface ForEachStmt {
  * `body`, unlock on any exit from it (break/return/goto included), as
  * cleanup.h does. `guardType` is the class name as written (`spinlock`,
  * `spinlock_irqsave`, `raw_spinlock_irq`, `mutex`, `rcu`, `read_lock`...).
+ * cleanup.h builds scoped_guard from a one-shot `for` loop, so a `break` or
+ * `continue` directly inside `body` leaves the guarded scope (the checker
+ * accepts `break` there for that reason).
  */
 export interface ScopedGuardStmt {
   kind: 'ScopedGuard';

@@ -106,6 +106,16 @@ interface Ctx {
 }
 
 export function checkProgram(program: Program, opts: CheckOptions): Diagnostic[] {
+  try {
+    return checkAll(program, opts);
+  } catch (e) {
+    // A checker bug must not take the run down with a stack trace.
+    const first = program.decls[0]?.pos ?? { file: program.files[0] ?? '<input>', line: 1, col: 1 };
+    return [diag(first, `internal error in the C checker: ${e instanceof Error ? e.message : String(e)}`, 'please report this program to the course maintainers')];
+  }
+}
+
+function checkAll(program: Program, opts: CheckOptions): Diagnostic[] {
   const g: Globals = { functions: new Map(), vars: new Map(), enumConsts: new Set(), typedefs: new Map(), structs: new Map(), forward: new Set() };
   const cx: Ctx = {
     g,

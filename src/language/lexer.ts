@@ -117,8 +117,14 @@ export function lex(file: string, text: string, sink: DiagSink): Token[] {
     if (isIdStart(c)) {
       let j = i + 1;
       while (j < n && isIdChar(text[j])) j++;
-      // L"..." / u8"..." wide strings are not in the subset; let the string lexer complain below.
-      push({ kind: 'ident', text: text.slice(i, j) });
+      const word = text.slice(i, j);
+      if ((word === 'L' || word === 'u' || word === 'U' || word === 'u8') && (text[j] === '"' || text[j] === "'")) {
+        // Drop the prefix, keep the literal, so one message covers it.
+        report(sink, diag(pos, `${word}"..." wide or unicode literals are outside the simulated subset`, 'use a plain "string" or \'c\''));
+        i = j;
+        continue;
+      }
+      push({ kind: 'ident', text: word });
       i = j;
       continue;
     }

@@ -95,7 +95,21 @@ function parseBinary(p: Parser, minPrec: number): Expr {
   }
 }
 
+/** `(foo_t)x` with a foo_t the parser has not seen: kernel naming makes it a cast (the checker then names the type). */
+function unknownTypeCast(p: Parser): boolean {
+  const id = peek(p, 1);
+  if (id.kind !== 'ident' || !/_t$/.test(id.text) || !at(p, ')', 2)) return false;
+  const after = peek(p, 3);
+  return after.kind === 'ident' || after.kind === 'int' || after.kind === 'char' || (after.kind === 'punct' && (after.text === '(' || after.text === '&' || after.text === '*' || after.text === '~' || after.text === '!'));
+}
+
 function parseCast(p: Parser): Expr {
+  if (at(p, '(') && unknownTypeCast(p)) {
+    const open = next(p);
+    const id = next(p);
+    p.i++;
+    return { kind: 'Cast', pos: open.pos, type: { kind: 'NamedType', pos: id.pos, name: id.text }, expr: parseCast(p) };
+  }
   if (at(p, '(') && startsTypeName(p, 1)) {
     const open = next(p);
     const type = parseTypeName(p);

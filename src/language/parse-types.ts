@@ -153,7 +153,7 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
       continue;
     }
     // `foo_t x;`: an identifier followed by a declarator start is an (unknown) type name.
-    if (type === null && !typedef && looksLikeUnknownType(p)) {
+    if (type === null && !typedef && (looksLikeUnknownType(p) || (/_t$/.test(w) && (at(p, ',', 1) || at(p, ')', 1))))) {
       type = { kind: 'NamedType', pos: t.pos, name: w };
       p.i++;
       continue;
@@ -458,7 +458,7 @@ function parseParams(p: Parser): { params: Param[]; variadic: boolean } {
       break;
     }
     const t = peek(p);
-    if (t.kind === 'ident' && !startsTypeName(p) && !IGNORED_WORDS.has(t.text) && (at(p, ',', 1) || at(p, ')', 1))) {
+    if (t.kind === 'ident' && !startsTypeName(p) && !IGNORED_WORDS.has(t.text) && !/_t$/.test(t.text) && (at(p, ',', 1) || at(p, ')', 1))) {
       fail(t.pos, `K&R-style parameter '${t.text}' is outside the simulated subset`, `give the parameter a type: 'int ${t.text}'`);
     }
     const specs = parseSpecifiers(p);
