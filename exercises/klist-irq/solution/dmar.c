@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Intel DMAR fault reporting (drivers/iommu/intel/dmar.c, trimmed). With
+ * CONFIG_INTEL_IOMMU_DEBUGFS the fault interrupt dumps the faulting
+ * device's page-table entries.
+ */
+
+#define DMAR_IRQ	58
+
+static void dmar_fault_dump_ptes(struct intel_iommu *iommu, u16 source_id, u64 addr)
+{
+	u8 bus = source_id >> 8;
+	u8 devfn = source_id & 0xff;
+	u64 pgd;
+
+	pr_info("DMAR: Dump %s table entries for IOVA 0x%llx\n", iommu->name, addr);
+
+	/*
+	 * This runs in the fault interrupt: walk from the context entry, which
+	 * needs no lock, instead of looking the device up on the PCI bus klist.
+	 */
+	pgd = iommu_context_pgd(iommu, bus, devfn);
+	if (!pgd) {
+		pr_info("DMAR: context entry not present\n");
+		return;
+	}
+	pgtable_walk(iommu, pgd, addr);
+}
+
+irqreturn_t dmar_fault(int irq, void *dev_id)
+{
+	struct intel_iommu *iommu = dev_id;
+
+	pr_info("DMAR: DRHD: handling fault status reg 3\n");
+	pr_info("DMAR: [DMA Write NO_PASID] Request device [00:1a.0] fault addr 0x0 [fault reason 0x05] PTE Write access is not set\n");
+	dmar_fault_dump_ptes(iommu, 0x00d0, 0x0);
+	return IRQ_HANDLED;
+}
