@@ -56,7 +56,7 @@ export default async function setup(project: TestProject) {
   }
   console.log(`e2e: built the site under ${BASE} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const port = await freePort();
-  const child = spawn('astro', ['preview', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const child = spawn('astro', ['preview', '--ignore-lock', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

@@ -89,8 +89,13 @@ describe('the built site under a sub-path', () => {
   it('finds a lesson with Pagefind search', async () => {
     const page = await s.context.newPage();
     await page.goto(siteUrl, { waitUntil: 'networkidle' });
-    await page.locator('site-search button[data-open-modal]').first().click();
-    await page.locator('#starlight__search input').fill('circular');
+    await page.locator('site-search button[data-open-modal]:visible').click();
+    const input = page.locator('#starlight__search .pagefind-ui__search-input');
+    await input.waitFor({ timeout: 15_000 }).catch(async (e) => {
+      await shot(page, 'search-failed');
+      throw e;
+    });
+    await input.fill('circular');
     const link = page.locator('#starlight__search .pagefind-ui__result-link').first();
     await link.waitFor({ timeout: 15_000 });
     const href = await link.getAttribute('href');
