@@ -314,6 +314,19 @@ class Builder {
       return true;
     }
 
+    // A lock line wrapped by a mail client after `at:`: the symbol went to the next line.
+    const prev = this.out[this.lastPlaced];
+    if (this.lastLockIdx >= 0 && i - this.lastPlaced === 1 && prev.lock === this.lastLockIdx && (prev.role === 'lock' || prev.role === 'held-lock') && prev.body.endsWith(' at:')) {
+      const f = parseFrame(body);
+      if (f) {
+        const lk = r.locks[this.lastLockIdx];
+        lk.at = body;
+        lk.lines.push(i + 1);
+        this.place(i, prev.role, `Continuation of the lock line above (wrapped): taken at ${body}.`, { lock: this.lastLockIdx });
+        return true;
+      }
+    }
+
     // Frames of the stack that is open.
     if (this.expectReleaseFrame) {
       const f = parseFrame(body);
@@ -638,6 +651,8 @@ class Builder {
         }
         const idx = this.addLock(lt, 'held', i);
         this.heldByIndex.set(n, idx);
+        this.lastLockIdx = idx;
+        this.lastLockKey = `${lt.address ?? ''} ${lt.name}`;
         r.heldLocks.locks.push(idx);
         this.section = 'held';
         this.place(i, 'held-lock', `Held lock #${n}: ${lockExplain(r.locks[idx], 'held')}`, { lock: idx });
@@ -856,8 +871,16 @@ export function decodeLines(text: string): { lines: DecodedLine[]; reports: Deco
     }
   }
   if (cur) cur.close();
+  let ri = 0;
   for (const l of lines) {
-    if (!l.placed && !l.explain) l.explain = l.body === '' ? 'Empty line outside any report.' : 'Not part of a recognised report (other kernel output, mail text, or a line the decoder does not know).';
+    while (ri < reports.length && reports[ri].end < l.n) ri++;
+    const inside = ri < reports.length && reports[ri].start <= l.n;
+    if (l.placed || l.explain) continue;
+    if (l.body === '') l.explain = inside ? 'Empty line.' : 'Empty line outside any report.';
+    else
+      l.explain = inside
+        ? `Inside report ${ri + 1} but not part of its layout: most likely another task or CPU printed this line in the middle of the report (or the decoder does not know this line).`
+        : 'Not part of a recognised report (other kernel output, mail text, or a line the decoder does not know).';
   }
   return { lines, reports };
 }

@@ -239,3 +239,26 @@ describe('header variants across kernel versions', () => {
     expect(decodeLog('Subject: [syzbot] WARNING: Nested lock was not taken').reports).toEqual([]);
   });
 });
+
+describe('line-level details', () => {
+  it('a held-lock line wrapped after "at:" keeps its symbol', () => {
+    const r = decodeLog(`WARNING: possible recursive locking detected
+1 lock held by a/1:
+ #0: 00000000f956fa46 (&type->s_umount_key#30){++++}, at:
+super_cache_scan+0x35/0x1d0
+`);
+    const lk = r.reports[0].locks.find((l) => l.name === '&type->s_umount_key#30')!;
+    expect(lk.at).toBe('super_cache_scan+0x35/0x1d0');
+    expect(r.lines[3].placed).toBe(true);
+  });
+  it('an unplaced line inside a report is explained as interleaved output', () => {
+    const d = decodeLog(`WARNING: possible recursive locking detected
+6.1.0 #1 Not tainted
+a/1 is trying to acquire lock:
+usb 1-1: new device
+ffff888100000010 (B){+.+.}-{3:3}, at: f+0x1/0x2`);
+    expect(d.lines[3].placed).toBe(false);
+    expect(d.lines[3].explain).toMatch(/another task or CPU/);
+    expect(d.reports[0].locks[0]).toMatchObject({ name: 'B', role: 'acquiring' });
+  });
+});
