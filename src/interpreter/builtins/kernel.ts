@@ -1,0 +1,836 @@
+/**
+ * Contexts, interrupts, tasks, time, printk and the kernel's warnings as the
+ * program calls them, plus the lab harness builtins (`lab_raise_irq`,
+ * `lab_check`, `lab_set_comm`).
+ */
+import {
+  bhDisable,
+  bhEnable,
+  bug,
+  createTask,
+  ctxNow,
+  emit,
+  hardirqEnterSelftest,
+  hardirqExitSelftest,
+  inInterrupt,
+  irqOff,
+  irqOn,
+  irqRestore,
+  irqSave,
+  kthreadBottom,
+  listening,
+  mightSleep,
+  preemptCount,
+  preemptDisable,
+  preemptEnable,
+  printk,
+  raiseIrq,
+  smpCall,
+  softirqEnterSelftest,
+  softirqExitSelftest,
+  warn,
+  type Kernel,
+} from '../../kernel/kernel.ts';
+import { formatAddr } from '../../events/format.ts';
+import { StopRun } from '../../kernel/kernel.ts';
+import { exprText } from '../print.ts';
+import { allocObj } from '../memory.ts';
+import { SLEEP, synthFrames, type Gen, type Task } from '../../kernel/state.ts';
+import { callValue, currentPtr, readString, syncTaskObj, type CallCtx, type Interp } from '../interp.ts';
+import { VOIDV, type MemObj, type PtrV, type Value } from '../memory.ts';
+import { findField, INT, ptrTo, ULONG, type IntRT } from '../rtypes.ts';
+import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
+import { rcuDepthOf, lockTable } from './locks.ts';
+import { formatPrintf, splitLevel } from './printf.ts';
+import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
+import { acquireEvent, globalMap, releaseEvent } from '../../kernel/locks.ts';
+
+const INITIAL_JIFFIES = 0xfffb6c20n;
+
+function* fmtArgs(c: CallCtx, from: number): Gen<{ fmt: string; args: Value[] }> {
+  const fv = yield* ev(c, from);
+  const fmt = readString(c.I, fv) ?? '';
+  const args: Value[] = [];
+  for (let i = from + 1; i < c.args.length; i++) args.push(yield* ev(c, i));
+  return { fmt, args };
+}
+
+function emitText(c: CallCtx, level: number, text: string): void {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  for (const line of body.split('\n')) printk(c.I.k, level, line, c.pos);
+}
+
+function printkAt(level: number, prefixArgs = 0) {
+  return function* (c: CallCtx): Gen<Value> {
+    const { fmt, args } = yield* fmtArgs(c, prefixArgs);
+    const sl = splitLevel(fmt, level);
+    let text = formatPrintf(c.I, sl.fmt, args);
+    if (prefixArgs === 1) text = `lab-device: ${text}`;
+    if (level === 7 && c.name === 'pr_debug') return intOf(text.length);
+    emitText(c, sl.level, text);
+    return intOf(text.length);
+  };
+}
+
+function taskOfPtr(I: Interp, p: Value): Task | null {
+  if (p.k !== 'p' || !p.obj) return null;
+  return I.k.tasks.find((t) => t.obj === p.obj) ?? null;
+}
+
+/** A new kernel thread whose body runs `fn(data)`; returns its task_struct pointer. */
+export function spawn(I: Interp, fn: Value, data: Value, comm: string, cpu: number, created: boolean, kind: 'kthread' | 'kworker' = 'kthread'): Task {
+  const k = I.k;
+  const bottom = kind === 'kworker' ? synthFrames('worker_thread', 'kthread', 'ret_from_fork') : kthreadBottom();
+  const t = createTask(k, comm, kind, cpu, bottom);
+  t.created = created;
+  t.gen = (function* (): Gen<Value> {
+    return yield* callValue(I, fn, [data]);
+  })();
+  const saved = k.cur;
+  k.cur = t.exec;
+  currentPtr(I);
+  k.cur = saved;
+  return t;
+}
+
+let kthreadCpu = 0;
+function nextCpu(k: Kernel): number {
+  if (k.cpus.length === 1) return 0;
+  kthreadCpu = (kthreadCpu % (k.cpus.length - 1)) + 1;
+  return kthreadCpu;
+}
+
+const stopFlags = new WeakMap<Task, boolean>();
+
+/** Put the current task to sleep for `ms` of virtual time (msleep, schedule_timeout). */
+export function* sleepFor(I: Interp, ms: number): Gen<void> {
+  const k = I.k;
+  if (k.cur.kind !== 'task') {
+    schedulingWhileAtomic(I);
+    return;
+  }
+  const t = k.cur.task;
+  t.state = 'sleeping';
+  t.wakeAt = k.jiffies + Math.max(1, ms);
+  yield SLEEP;
+}
+
+/** schedule(): give the CPU to the next runnable task (staying runnable). */
+export function* yieldCpu(I: Interp): Gen<void> {
+  const k = I.k;
+  if (k.cur.kind !== 'task' || preemptCount(k) !== 0) schedulingWhileAtomic(I);
+  if (k.cur.kind !== 'task') return;
+  yield SLEEP;
+}
+
+function schedulingWhileAtomic(I: Interp): void {
+  const k = I.k;
+  const ctx = ctxNow(k);
+  const pc = preemptCount(k);
+  const header = `BUG: scheduling while atomic: ${ctx.task.comm}/${ctx.task.pid}/0x${pc.toString(16).padStart(8, '0')}`;
+  const lines = [header];
+  if (k.queries) lines.push(...k.queries.heldLocksLines(ctx.task));
+  lines.push('Modules linked in:', ...k.env.dumpStack(ctx));
+  const f = k.cur.frames[k.cur.frames.length - 1];
+  k.log.report({ kind: 'sleeping-in-atomic', source: 'kernel', header, lines, locks: [], sites: f ? [{ pos: f.pos, message: 'scheduling while atomic' }] : [], task: ctx.task, cpu: ctx.cpu });
+  k.taint.flags.add('W');
+}
+
+// --- workqueues --------------------------------------------------------------
+
+interface WorkState {
+  fn: Value;
+  pending: boolean;
+  running: boolean;
+  lockMapName: string;
+}
+const works = new WeakMap<MemObj, Map<number, WorkState>>();
+function workState(p: PtrV): WorkState | null {
+  if (!p.obj) return null;
+  let m = works.get(p.obj);
+  if (!m) works.set(p.obj, (m = new Map()));
+  return m.get(p.off) ?? null;
+}
+function setWorkState(p: PtrV, w: WorkState): void {
+  let m = works.get(p.obj!);
+  if (!m) works.set(p.obj!, (m = new Map()));
+  m.set(p.off, w);
+}
+
+function kworkerFor(I: Interp, cpu: number): Task {
+  const k = I.k;
+  let w = k.kworkers.get(cpu);
+  if (w && w.state !== 'dead') return w;
+  w = createTask(k, `kworker/${cpu}:1`, 'kworker', cpu, synthFrames('process_one_work', 'worker_thread', 'kthread', 'ret_from_fork'));
+  w.workQueue = [];
+  const self = w;
+  w.gen = (function* (): Gen<Value> {
+    for (;;) {
+      const item = self.workQueue!.shift();
+      if (!item) {
+        self.state = 'sleeping';
+        self.wakeAt = undefined;
+        yield SLEEP;
+        continue;
+      }
+      const ws = workState({ k: 'p', t: ptrTo(item.work.t), obj: item.work, off: item.off });
+      if (ws) {
+        ws.pending = false;
+        ws.running = true;
+      }
+      // process_one_work(): the workqueue's and the work's lockdep maps are held around the function.
+      const wq = globalMap(k, lockTable(k), '(wq_completion)events', 'INV', 'INV');
+      const wm = ws ? globalMap(k, lockTable(k), ws.lockMapName, 'INV', 'INV') : null;
+      acquireEvent(k, wq, { api: 'process_one_work', read: 0 });
+      if (wm) acquireEvent(k, wm, { api: 'process_one_work', read: 0 });
+      yield* callValue(I, item.fn, [item.arg]);
+      if (wm) releaseEvent(k, wm, 'process_one_work');
+      releaseEvent(k, wq, 'process_one_work');
+      if (ws) ws.running = false;
+      for (const t of k.tasks) if (t.state === 'blocked' && t.waitingOn === ws) t.state = 'runnable';
+    }
+  })();
+  k.kworkers.set(cpu, w);
+  return w;
+}
+
+function* queueWorkOn(c: CallCtx, cpu: number, workArg: number): Gen<Value> {
+  const I = c.I;
+  const p = yield* evPtr(c, workArg);
+  const ws = workState(p);
+  if (!ws) {
+    printk(I.k, 4, `queue_work(): work item '${c.args[workArg] ? '' : ''}' was never initialised with INIT_WORK()`, c.pos);
+    return boolOf(false);
+  }
+  if (ws.pending) return boolOf(false);
+  ws.pending = true;
+  const w = kworkerFor(I, cpu);
+  w.workQueue!.push({ fn: ws.fn, arg: p, work: p.obj!, off: p.off });
+  if (w.state === 'sleeping') w.state = 'runnable';
+  return boolOf(true);
+}
+
+// --- timers and tasklets -------------------------------------------------------
+
+function* timerArm(c: CallCtx, p: PtrV, expires: bigint): Gen<Value> {
+  const k = c.I.k;
+  if (!p.obj) return intOf(0);
+  const fnField = findField(c.I.builtinTypes.get('struct timer_list')!, 'function')!;
+  const fn = p.obj.cells.get(p.off + fnField.off);
+  if (!fn || fn.k !== 'f') {
+    printk(k, 4, 'mod_timer(): timer has no function (timer_setup() was not called)', c.pos);
+    return intOf(0);
+  }
+  let tm = k.timers.find((x) => x.obj === p.obj && x.off === p.off);
+  const was = tm?.pending ?? false;
+  const at = Number(BigInt.asUintN(64, expires - INITIAL_JIFFIES));
+  if (!tm) {
+    tm = { obj: p.obj, off: p.off, expires: at, cpu: k.cur.cpu.id, fn, pending: true };
+    k.timers.push(tm);
+  } else {
+    tm.expires = at;
+    tm.pending = true;
+    tm.fn = fn;
+    tm.cpu = k.cur.cpu.id;
+  }
+  return intOf(was ? 1 : 0);
+}
+
+// --- the table -----------------------------------------------------------------
+
+export const kernelBuiltins: Family = {
+  // printk family
+  printk: printkAt(4),
+  pr_emerg: printkAt(0),
+  pr_alert: printkAt(1),
+  pr_crit: printkAt(2),
+  pr_err: printkAt(3),
+  pr_warn: printkAt(4),
+  pr_warning: printkAt(4),
+  pr_notice: printkAt(5),
+  pr_info: printkAt(6),
+  pr_debug: printkAt(7),
+  pr_devel: printkAt(7),
+  pr_cont: printkAt(4),
+  dev_err: printkAt(3, 1),
+  dev_warn: printkAt(4, 1),
+  dev_info: printkAt(6, 1),
+  dev_notice: printkAt(5, 1),
+  dev_dbg: function* () {
+    return intOf(0);
+  },
+  pr_err_once: printkAt(3),
+  pr_warn_once: printkAt(4),
+  pr_info_once: printkAt(6),
+  pr_err_ratelimited: printkAt(3),
+  pr_warn_ratelimited: printkAt(4),
+
+  // WARN / BUG
+  WARN_ON: function* (c) {
+    const v = yield* ev(c, 0);
+    if (truthy(v)) yield* warn(c.I.k, null);
+    return boolOf(truthy(v));
+  },
+  WARN_ON_ONCE: function* (c) {
+    const v = yield* ev(c, 0);
+    const key = `${c.pos.file}:${c.pos.line}:${c.pos.col}`;
+    if (truthy(v) && !c.I.k.once.has(key)) {
+      c.I.k.once.add(key);
+      yield* warn(c.I.k, null);
+    }
+    return boolOf(truthy(v));
+  },
+  WARN: function* (c) {
+    const v = yield* ev(c, 0);
+    if (truthy(v)) {
+      const { fmt, args } = yield* fmtArgs(c, 1);
+      yield* warn(c.I.k, formatPrintf(c.I, fmt, args));
+    }
+    return boolOf(truthy(v));
+  },
+  WARN_ONCE: function* (c) {
+    const v = yield* ev(c, 0);
+    const key = `${c.pos.file}:${c.pos.line}:${c.pos.col}`;
+    if (truthy(v) && !c.I.k.once.has(key)) {
+      c.I.k.once.add(key);
+      const { fmt, args } = yield* fmtArgs(c, 1);
+      yield* warn(c.I.k, formatPrintf(c.I, fmt, args));
+    }
+    return boolOf(truthy(v));
+  },
+  BUG_ON: function* (c) {
+    const v = yield* ev(c, 0);
+    if (truthy(v)) bug(c.I.k, `kernel BUG at ${c.pos.file}:${c.pos.line}!`);
+    return VOIDV;
+  },
+  BUG: function* (c) {
+    bug(c.I.k, `kernel BUG at ${c.pos.file}:${c.pos.line}!`);
+  },
+  panic: function* (c) {
+    const { fmt, args } = yield* fmtArgs(c, 0);
+    const msg = `Kernel panic - not syncing: ${formatPrintf(c.I, fmt, args).replace(/\n$/, '')}`;
+    printk(c.I.k, 0, msg, c.pos);
+    throw new StopRun('panic', msg, c.scope.fn, c.pos);
+  },
+  dump_stack: function* (c) {
+    for (const l of c.I.k.env.dumpStack(ctxNow(c.I.k))) printk(c.I.k, 4, l, c.pos);
+    return VOIDV;
+  },
+
+  // IRQ / BH / preempt state
+  local_irq_disable: function* (c) {
+    irqOff(c.I.k, 'local_irq_disable');
+    return VOIDV;
+  },
+  local_irq_enable: function* (c) {
+    yield* irqOn(c.I.k, 'local_irq_enable');
+    return VOIDV;
+  },
+  local_irq_save: function* (c) {
+    const r = yield* evLval(c, 0);
+    store(c.I, r, mkInt(ULONG, irqSave(c.I.k, 'local_irq_save')));
+    return VOIDV;
+  },
+  local_irq_restore: function* (c) {
+    yield* irqRestore(c.I.k, yield* evInt(c, 0), 'local_irq_restore');
+    return VOIDV;
+  },
+  local_bh_disable: function* (c) {
+    bhDisable(c.I.k, 'local_bh_disable');
+    return VOIDV;
+  },
+  local_bh_enable: function* (c) {
+    yield* bhEnable(c.I.k, 'local_bh_enable');
+    return VOIDV;
+  },
+  preempt_disable: function* (c) {
+    preemptDisable(c.I.k);
+    return VOIDV;
+  },
+  preempt_enable: function* (c) {
+    preemptEnable(c.I.k);
+    return VOIDV;
+  },
+  preempt_enable_no_resched: function* (c) {
+    preemptEnable(c.I.k);
+    return VOIDV;
+  },
+  get_cpu: function* (c) {
+    preemptDisable(c.I.k);
+    return intOf(c.I.k.cur.cpu.id);
+  },
+  put_cpu: function* (c) {
+    preemptEnable(c.I.k);
+    return VOIDV;
+  },
+  irqs_disabled: function* (c) {
+    return boolOf(!c.I.k.cur.cpu.irqsOn);
+  },
+  in_irq: function* (c) {
+    return boolOf(c.I.k.cur.cpu.hardirq > 0);
+  },
+  in_hardirq: function* (c) {
+    return boolOf(c.I.k.cur.cpu.hardirq > 0);
+  },
+  in_softirq: function* (c) {
+    return boolOf(c.I.k.cur.task.softirq > 0);
+  },
+  in_serving_softirq: function* (c) {
+    return boolOf((c.I.k.cur.task.softirq & 1) === 1);
+  },
+  in_interrupt: function* (c) {
+    return boolOf(inInterrupt(c.I.k));
+  },
+  in_nmi: function* (c) {
+    return boolOf(c.I.k.cur.cpu.nmi);
+  },
+  in_task: function* (c) {
+    const k = c.I.k;
+    return boolOf(!k.cur.cpu.nmi && k.cur.cpu.hardirq === 0 && (k.cur.task.softirq & 1) === 0);
+  },
+  in_atomic: function* (c) {
+    return boolOf(preemptCount(c.I.k) !== 0);
+  },
+  preemptible: function* (c) {
+    return boolOf(preemptCount(c.I.k) === 0 && c.I.k.cur.cpu.irqsOn);
+  },
+  preempt_count: function* (c) {
+    return intOf(preemptCount(c.I.k));
+  },
+  smp_processor_id: function* (c) {
+    return intOf(c.I.k.cur.cpu.id);
+  },
+  raw_smp_processor_id: function* (c) {
+    return intOf(c.I.k.cur.cpu.id);
+  },
+  num_online_cpus: function* (c) {
+    return mkInt(INT_U, BigInt(c.I.k.cpus.length));
+  },
+  num_possible_cpus: function* (c) {
+    return mkInt(INT_U, BigInt(c.I.k.cpus.length));
+  },
+  cpu_online: function* (c) {
+    const n = yield* evNum(c, 0);
+    return boolOf(n >= 0 && n < c.I.k.cpus.length);
+  },
+
+  // Self-test context helpers (lib/locking-selftest.c)
+  hardirq_enter: function* (c) {
+    hardirqEnterSelftest(c.I.k);
+    return VOIDV;
+  },
+  hardirq_exit: function* (c) {
+    yield* hardirqExitSelftest(c.I.k);
+    return VOIDV;
+  },
+  softirq_enter: function* (c) {
+    softirqEnterSelftest(c.I.k);
+    return VOIDV;
+  },
+  softirq_exit: function* (c) {
+    yield* softirqExitSelftest(c.I.k);
+    return VOIDV;
+  },
+  nmi_enter: function* (c) {
+    const k = c.I.k;
+    k.cur.cpu.nmi = true;
+    if (listening(k)) emit(k, { kind: 'nmi_enter', ctx: ctxNow(k) });
+    return VOIDV;
+  },
+  nmi_exit: function* (c) {
+    const k = c.I.k;
+    if (listening(k)) emit(k, { kind: 'nmi_exit', ctx: ctxNow(k) });
+    k.cur.cpu.nmi = false;
+    return VOIDV;
+  },
+
+  // Interrupts
+  request_irq: function* (c) {
+    const irq = yield* evNum(c, 0);
+    const handler = yield* ev(c, 1);
+    const flags = yield* evInt(c, 2);
+    const name = readString(c.I, yield* ev(c, 3)) ?? `irq${irq}`;
+    const dev = yield* ev(c, 4);
+    if (c.I.k.irqs.has(irq) && !(flags & 0x80n)) return intOf(-16);
+    c.I.k.irqs.set(irq, { irq, handler, dev, name, flags });
+    return intOf(0);
+  },
+  free_irq: function* (c) {
+    c.I.k.irqs.delete(yield* evNum(c, 0));
+    return VOIDV;
+  },
+  lab_raise_irq: function* (c) {
+    const cpu = yield* evNum(c, 0);
+    const irq = yield* evNum(c, 1);
+    yield* raiseIrq(c.I.k, cpu, irq);
+    return VOIDV;
+  },
+  smp_call_function_single: function* (c) {
+    const cpu = yield* evNum(c, 0);
+    const fn = yield* ev(c, 1);
+    const info = yield* ev(c, 2);
+    yield* smpCall(c.I.k, cpu, fn, info);
+    return intOf(0);
+  },
+
+  // Tasks and sleeping
+  kthread_run: function* (c) {
+    const fn = yield* ev(c, 0);
+    const data = yield* ev(c, 1);
+    const { fmt, args } = yield* fmtArgs(c, 2);
+    const t = spawn(c.I, fn, data, formatPrintf(c.I, fmt, args), nextCpu(c.I.k), false);
+    return { k: 'p', t: ptrTo(c.I.builtinTypes.get('struct task_struct')!), obj: t.obj!, off: 0 };
+  },
+  kthread_create: function* (c) {
+    const fn = yield* ev(c, 0);
+    const data = yield* ev(c, 1);
+    const { fmt, args } = yield* fmtArgs(c, 2);
+    const t = spawn(c.I, fn, data, formatPrintf(c.I, fmt, args), nextCpu(c.I.k), true);
+    return { k: 'p', t: ptrTo(c.I.builtinTypes.get('struct task_struct')!), obj: t.obj!, off: 0 };
+  },
+  kthread_create_on_cpu: function* (c) {
+    const fn = yield* ev(c, 0);
+    const data = yield* ev(c, 1);
+    const cpu = yield* evNum(c, 2);
+    const fmt = readString(c.I, yield* ev(c, 3)) ?? 'kthread/%u';
+    const t = spawn(c.I, fn, data, formatPrintf(c.I, fmt, [intOf(cpu)]), cpu, true);
+    return { k: 'p', t: ptrTo(c.I.builtinTypes.get('struct task_struct')!), obj: t.obj!, off: 0 };
+  },
+  kthread_bind: function* (c) {
+    const t = taskOfPtr(c.I, yield* ev(c, 0));
+    const cpu = yield* evNum(c, 1);
+    if (t && t.created && c.I.k.cpus[cpu]) {
+      t.cpu = cpu;
+      t.exec.cpu = c.I.k.cpus[cpu]!;
+      syncTaskObj(c.I, t);
+    }
+    return VOIDV;
+  },
+  wake_up_process: function* (c) {
+    const t = taskOfPtr(c.I, yield* ev(c, 0));
+    if (!t || t.state === 'dead') return intOf(0);
+    const was = t.created || t.state === 'sleeping';
+    t.created = false;
+    if (t.state === 'sleeping') {
+      t.state = 'runnable';
+      t.wakeAt = undefined;
+    }
+    return intOf(was ? 1 : 0);
+  },
+  kthread_should_stop: function* (c) {
+    return boolOf(stopFlags.get(c.I.k.cur.task) === true);
+  },
+  kthread_stop: function* (c) {
+    const t = taskOfPtr(c.I, yield* ev(c, 0));
+    if (!t) return intOf(-22);
+    stopFlags.set(t, true);
+    t.created = false;
+    if (t.state === 'sleeping') t.state = 'runnable';
+    const me = c.I.k.cur.task;
+    while (t.state !== 'dead' && c.I.k.cur.kind === 'task') {
+      me.state = 'runnable';
+      yield SLEEP;
+    }
+    return intOf(0);
+  },
+  schedule: function* (c) {
+    yield* yieldCpu(c.I);
+    return VOIDV;
+  },
+  yield: function* (c) {
+    yield* yieldCpu(c.I);
+    return VOIDV;
+  },
+  cond_resched: function* (c) {
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    if (c.I.k.cur.kind === 'task' && preemptCount(c.I.k) === 0) yield SLEEP;
+    return intOf(0);
+  },
+  might_sleep: function* (c) {
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    return VOIDV;
+  },
+  might_resched: function* () {
+    return VOIDV;
+  },
+  msleep: function* (c) {
+    const ms = yield* evNum(c, 0);
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    yield* sleepFor(c.I, ms);
+    return VOIDV;
+  },
+  msleep_interruptible: function* (c) {
+    const ms = yield* evNum(c, 0);
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    yield* sleepFor(c.I, ms);
+    return intOf(0);
+  },
+  ssleep: function* (c) {
+    const s = yield* evNum(c, 0);
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    yield* sleepFor(c.I, s * 1000);
+    return VOIDV;
+  },
+  usleep_range: function* (c) {
+    const us = yield* evNum(c, 0);
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    yield* sleepFor(c.I, Math.max(1, Math.ceil(us / 1000)));
+    return VOIDV;
+  },
+  schedule_timeout: scheduleTimeout,
+  schedule_timeout_interruptible: scheduleTimeout,
+  schedule_timeout_uninterruptible: scheduleTimeout,
+  set_current_state: function* () {
+    return VOIDV;
+  },
+  __set_current_state: function* () {
+    return VOIDV;
+  },
+  udelay: busy,
+  mdelay: busy,
+  ndelay: busy,
+  cpu_relax: busy,
+  barrier: busy,
+  smp_mb: busy,
+  smp_rmb: busy,
+  smp_wmb: busy,
+  mb: busy,
+  rmb: busy,
+  wmb: busy,
+  smp_mb__before_atomic: busy,
+  smp_mb__after_atomic: busy,
+  synchronize_rcu: function* (c) {
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    return VOIDV;
+  },
+  msecs_to_jiffies: function* (c) {
+    return mkInt(ULONG, yield* evInt(c, 0));
+  },
+  usecs_to_jiffies: function* (c) {
+    return mkInt(ULONG, ((yield* evInt(c, 0)) + 999n) / 1000n);
+  },
+  jiffies_to_msecs: function* (c) {
+    return mkInt(INT_U, yield* evInt(c, 0));
+  },
+  time_after: function* (c) {
+    const a = yield* evInt(c, 0);
+    const b = yield* evInt(c, 1);
+    return boolOf(BigInt.asIntN(64, b - a) < 0n);
+  },
+  time_before: function* (c) {
+    const a = yield* evInt(c, 0);
+    const b = yield* evInt(c, 1);
+    return boolOf(BigInt.asIntN(64, a - b) < 0n);
+  },
+
+  // Workqueues
+  INIT_WORK: initWork,
+  INIT_DELAYED_WORK: initWork,
+  schedule_work: function* (c) {
+    return yield* queueWorkOn(c, c.I.k.cur.cpu.id, 0);
+  },
+  queue_work: function* (c) {
+    yield* ev(c, 0);
+    return yield* queueWorkOn(c, c.I.k.cur.cpu.id, 1);
+  },
+  queue_work_on: function* (c) {
+    const cpu = yield* evNum(c, 0);
+    yield* ev(c, 1);
+    return yield* queueWorkOn(c, cpu, 2);
+  },
+  schedule_work_on: function* (c) {
+    const cpu = yield* evNum(c, 0);
+    return yield* queueWorkOn(c, cpu, 1);
+  },
+  flush_work: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const ws = workState(p);
+    const k = c.I.k;
+    mightSleep(k, rcuDepthOf(k.cur.task));
+    if (!ws) return boolOf(false);
+    // flush_work(): lockdep sees the work's map taken, so "flush under a lock the work takes" is found.
+    const wm = globalMap(k, lockTable(k), ws.lockMapName, 'INV', 'INV');
+    acquireEvent(k, wm, { api: 'flush_work', read: 0 });
+    releaseEvent(k, wm, 'flush_work');
+    let waited = false;
+    while ((ws.pending || ws.running) && k.cur.kind === 'task') {
+      waited = true;
+      k.cur.task.state = 'blocked';
+      k.cur.task.waitingOn = ws;
+      yield SLEEP;
+    }
+    return boolOf(waited);
+  },
+  cancel_work_sync: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const ws = workState(p);
+    if (!ws) return boolOf(false);
+    const was = ws.pending;
+    for (const w of c.I.k.kworkers.values()) w.workQueue = w.workQueue?.filter((it) => !(it.work === p.obj && it.off === p.off));
+    ws.pending = false;
+    return boolOf(was);
+  },
+  flush_scheduled_work: function* (c) {
+    const k = c.I.k;
+    mightSleep(k, rcuDepthOf(k.cur.task));
+    while ([...k.kworkers.values()].some((w) => (w.workQueue?.length ?? 0) > 0) && k.cur.kind === 'task') {
+      k.cur.task.state = 'runnable';
+      yield SLEEP;
+    }
+    return VOIDV;
+  },
+  flush_workqueue: function* (c) {
+    const k = c.I.k;
+    yield* ev(c, 0);
+    mightSleep(k, rcuDepthOf(k.cur.task));
+    while ([...k.kworkers.values()].some((w) => (w.workQueue?.length ?? 0) > 0) && k.cur.kind === 'task') {
+      k.cur.task.state = 'runnable';
+      yield SLEEP;
+    }
+    return VOIDV;
+  },
+  alloc_workqueue: function* (c) {
+    const t = c.I.builtinTypes.get('struct workqueue_struct')!;
+    const obj = allocObj(c.I.mem, 'heap', t, t.size, 'workqueue_struct', true);
+    return { k: 'p', t: ptrTo(t), obj, off: 0 };
+  },
+  destroy_workqueue: function* () {
+    return VOIDV;
+  },
+
+  // Timers and tasklets
+  timer_setup: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const fn = yield* ev(c, 1);
+    if (!p.obj) return VOIDV;
+    const t = c.I.builtinTypes.get('struct timer_list')!;
+    const f = findField(t, 'function')!;
+    p.obj.cells.set(p.off + f.off, fn);
+    return VOIDV;
+  },
+  mod_timer: function* (c) {
+    const p = yield* evPtr(c, 0);
+    return yield* timerArm(c, p, yield* evInt(c, 1));
+  },
+  add_timer: function* (c) {
+    const p = yield* evPtr(c, 0);
+    if (!p.obj) return VOIDV;
+    const f = findField(c.I.builtinTypes.get('struct timer_list')!, 'expires')!;
+    const e = p.obj.cells.get(p.off + f.off);
+    yield* timerArm(c, p, e ? toBig(e) : INITIAL_JIFFIES + BigInt(c.I.k.jiffies));
+    return VOIDV;
+  },
+  del_timer: delTimer,
+  del_timer_sync: delTimer,
+  timer_delete: delTimer,
+  timer_delete_sync: delTimer,
+  timer_pending: function* (c) {
+    const p = yield* evPtr(c, 0);
+    return boolOf(c.I.k.timers.some((x) => x.obj === p.obj && x.off === p.off && x.pending));
+  },
+  tasklet_setup: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const fn = yield* ev(c, 1);
+    if (!p.obj) return VOIDV;
+    const f = findField(c.I.builtinTypes.get('struct tasklet_struct')!, 'func')!;
+    p.obj.cells.set(p.off + f.off, fn);
+    return VOIDV;
+  },
+  tasklet_init: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const fn = yield* ev(c, 1);
+    const data = yield* ev(c, 2);
+    if (!p.obj) return VOIDV;
+    const t = c.I.builtinTypes.get('struct tasklet_struct')!;
+    p.obj.cells.set(p.off + findField(t, 'func')!.off, fn);
+    p.obj.cells.set(p.off + findField(t, 'data')!.off, mkInt(ULONG, toBig(data)));
+    p.obj.cells.set(p.off + findField(t, 'use_callback')!.off, intOf(2));
+    return VOIDV;
+  },
+  tasklet_schedule: tasklet,
+  tasklet_hi_schedule: tasklet,
+  tasklet_kill: function* () {
+    return VOIDV;
+  },
+
+  // Harness
+  lab_check: function* (c) {
+    const ok = truthy(yield* ev(c, 0));
+    const msg = c.args.length > 1 ? (readString(c.I, yield* ev(c, 1)) ?? '') : '';
+    c.I.k.checks.push({ message: msg, passed: ok, pos: { ...c.pos } });
+    return boolOf(ok);
+  },
+  lab_set_comm: function* (c) {
+    const s = readString(c.I, yield* ev(c, 0)) ?? '';
+    const t = c.I.k.cur.task;
+    t.comm = s.slice(0, 15);
+    syncTaskObj(c.I, t);
+    return VOIDV;
+  },
+  lab_sleep_ms: function* (c) {
+    yield* sleepFor(c.I, yield* evNum(c, 0));
+    return VOIDV;
+  },
+  get_current: function* (c) {
+    return currentPtr(c.I);
+  },
+  task_pid_nr: function* (c) {
+    const t = taskOfPtr(c.I, yield* ev(c, 0));
+    return intOf(t?.pid ?? 0);
+  },
+  lab_addr: function* (c) {
+    const v = yield* ev(c, 0);
+    return mkInt(ULONG, v.k === 'p' ? BigInt('0x' + formatAddr(toBig(v))) : toBig(v));
+  },
+};
+
+const INT_U: IntRT = { k: 'int', name: 'unsigned int', bits: 32, signed: false };
+
+function* busy(): Gen<Value> {
+  return VOIDV;
+}
+
+function* scheduleTimeout(c: CallCtx): Gen<Value> {
+  const j = yield* evNum(c, 0);
+  mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+  yield* sleepFor(c.I, j);
+  return mkInt(LONG_T, 0n);
+}
+const LONG_T: IntRT = { k: 'int', name: 'long', bits: 64, signed: true };
+
+function* initWork(c: CallCtx): Gen<Value> {
+  const p = yield* evPtr(c, 0);
+  const fn = yield* ev(c, 1);
+  if (!p.obj) return VOIDV;
+  const t = c.I.builtinTypes.get('struct work_struct')!;
+  p.obj.cells.set(p.off + findField(t, 'func')!.off, fn);
+  const text = exprText(c.args[0]!);
+  setWorkState(p, { fn, pending: false, running: false, lockMapName: `(work_completion)(${text})` });
+  return VOIDV;
+}
+
+
+function* delTimer(c: CallCtx): Gen<Value> {
+  const p = yield* evPtr(c, 0);
+  const tm = c.I.k.timers.find((x) => x.obj === p.obj && x.off === p.off);
+  const was = tm?.pending ?? false;
+  if (tm) tm.pending = false;
+  return intOf(was ? 1 : 0);
+}
+
+function* tasklet(c: CallCtx): Gen<Value> {
+  const p = yield* evPtr(c, 0);
+  if (!p.obj) return VOIDV;
+  const t = c.I.builtinTypes.get('struct tasklet_struct')!;
+  const fn = p.obj.cells.get(p.off + findField(t, 'func')!.off);
+  if (!fn || fn.k !== 'f') return VOIDV;
+  const old = p.obj.cells.get(p.off + findField(t, 'use_callback')!.off);
+  const arg: Value = old && toBig(old) === 2n ? (p.obj.cells.get(p.off + findField(t, 'data')!.off) ?? mkInt(ULONG, 0n)) : p;
+  const cpu = c.I.k.cur.cpu;
+  if (cpu.pendingSoftirq.some((x) => x.kind === 'tasklet' && x.arg === p)) return VOIDV;
+  cpu.pendingSoftirq.push({ kind: 'tasklet', fn, arg, name: 'tasklet' });
+  return VOIDV;
+}
+
+export { INT, intOf, evNum };
+export type { Kernel };

@@ -1,0 +1,575 @@
+/**
+ * The simulated kernel core: CPUs and tasks, the IRQ/BH/preempt state machine
+ * with lockdep's irq-state events, hardware-like interrupt delivery, softirq
+ * processing, and the kernel's own reports (WARN, BUG, oops).
+ *
+ * Interrupts run synchronously, nested in whatever generator raised or
+ * unmasked them, with `k.cur` switched to the interrupt's Exec; they never
+ * sleep (a sleep there is reported, not performed).
+ */
+import type {
+  EventObserver,
+  Frame,
+  KernelEnv,
+  KernelEvent,
+  KernelLog,
+  LabCheckResult,
+  LockdepConfig,
+  LockdepQueries,
+  Report,
+  ReportKind,
+  SourcePos,
+} from '../events/types.ts';
+import type { Memory, MemObj, Value } from '../interpreter/memory.ts';
+import { createEnv, cpuLine, ripLine, type Taint } from './env.ts';
+import {
+  eventContext,
+  stackOf,
+  synth,
+  synthFrames,
+  taskRef,
+  type Cpu,
+  type Exec,
+  type ExecKind,
+  type Gen,
+  type Task,
+  type TaskKind,
+} from './state.ts';
+import { callTraceLines as k_env_trace, formatSymbol } from '../events/format.ts';
+
+/** What the kernel needs from the interpreter. */
+export interface Host {
+  /** Run a simulated function (a handler, a thread function) in the current Exec. */
+  call(fn: Value, args: Value[]): Gen<Value>;
+  /** Printable name of a function value. */
+  fnName(fn: Value): string;
+}
+
+/** Ends the whole run (budget, panic, deadlock): carried by an exception through the generators. */
+export class StopRun {
+  kind: 'steps' | 'memory' | 'time' | 'panic' | 'deadlock' | 'internal';
+  message: string;
+  fn?: string;
+  pos?: SourcePos;
+  constructor(kind: StopRun['kind'], message: string, fn?: string, pos?: SourcePos) {
+    this.kind = kind;
+    this.message = message;
+    this.fn = fn;
+    this.pos = pos;
+  }
+}
+
+/** Ends the current task (an oops in task context, as the kernel kills the task). */
+export class KillTask {
+  reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
+const IRQF_PERCPU = 0x400n;
+const IRQF_NO_THREAD = 0x10000n;
+const IRQF_ONESHOT = 0x2000n;
+
+export interface IrqDesc {
+  irq: number;
+  handler: Value;
+  dev: Value;
+  name: string;
+  flags: bigint;
+}
+
+export interface Timer {
+  obj: MemObj;
+  off: number;
+  expires: number;
+  cpu: number;
+  fn: Value;
+  pending: boolean;
+}
+
+export interface KernelOptions {
+  cpus: number;
+  observers: EventObserver[];
+  log: KernelLog;
+  mem: Memory;
+  host: Host;
+}
+
+export interface Kernel {
+  cpus: Cpu[];
+  tasks: Task[];
+  cur: Exec;
+  mem: Memory;
+  host: Host;
+  observers: EventObserver[];
+  log: KernelLog;
+  env: KernelEnv;
+  taint: Taint;
+  queries?: LockdepQueries;
+  /** Virtual time in jiffies (HZ = 1000, so also milliseconds). */
+  jiffies: number;
+  timers: Timer[];
+  irqs: Map<number, IrqDesc>;
+  nextPid: number;
+  events: number;
+  checks: LabCheckResult[];
+  /** WARN_ON_ONCE and friends: call sites already warned. */
+  once: Set<string>;
+  /** Jiffy of the last "sleeping function" BUG (rate limit, as __might_resched). */
+  lastSleepBug: number;
+  /** Next kworker number per CPU. */
+  kworkers: Map<number, Task>;
+  oopsCount: number;
+  config?: LockdepConfig;
+}
+
+export function createKernel(o: KernelOptions): Kernel {
+  const taint: Taint = { flags: new Set() };
+  const cpus: Cpu[] = [];
+  for (let i = 0; i < o.cpus; i++) {
+    const idle: Task = {
+      pid: 0,
+      comm: `swapper/${i}`,
+      kind: 'idle',
+      cpu: i,
+      state: 'runnable',
+      seq: -1,
+      preempt: 0,
+      softirq: 0,
+      lockdepOff: 0,
+      exec: undefined as unknown as Exec,
+      bottom: synthFrames('do_idle', 'cpu_startup_entry'),
+    };
+    const cpu: Cpu = { id: i, irqsOn: true, hardirq: 0, nmi: false, threaded: false, curr: idle, idle, pendingIrqs: [], pendingSoftirq: [] };
+    idle.exec = { kind: 'task', cpu, task: idle, frames: [], below: idle.bottom };
+    cpus.push(cpu);
+  }
+  return {
+    cpus,
+    tasks: [],
+    cur: cpus[0]!.idle.exec,
+    mem: o.mem,
+    host: o.host,
+    observers: o.observers,
+    log: o.log,
+    env: createEnv(taint),
+    taint,
+    jiffies: 0,
+    timers: [],
+    irqs: new Map(),
+    nextPid: 1000,
+    events: 0,
+    checks: [],
+    once: new Set(),
+    lastSleepBug: -1e9,
+    kworkers: new Map(),
+    oopsCount: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+export function emit(k: Kernel, e: KernelEvent): void {
+  k.events++;
+  for (const o of k.observers) o.event(e);
+}
+
+export function ctxNow(k: Kernel, top?: Frame[]) {
+  return eventContext(k.cur, top);
+}
+
+/** Only build stacks when someone listens: keeps runs without observers fast. */
+export function listening(k: Kernel): boolean {
+  return k.observers.length > 0;
+}
+
+// ---------------------------------------------------------------------------
+// Tasks
+
+export function createTask(k: Kernel, comm: string, kind: TaskKind, cpu: number, bottom: Frame[]): Task {
+  const pid = kind === 'main' ? 1006 : k.nextPid++;
+  const c = k.cpus[cpu % k.cpus.length]!;
+  const t: Task = {
+    pid,
+    comm: comm.slice(0, 15),
+    kind,
+    cpu: c.id,
+    state: 'runnable',
+    seq: k.tasks.length,
+    preempt: 0,
+    softirq: 0,
+    lockdepOff: 0,
+    exec: undefined as unknown as Exec,
+    bottom,
+  };
+  t.exec = { kind: 'task', cpu: c, task: t, frames: [], below: bottom };
+  k.tasks.push(t);
+  return t;
+}
+
+export function kthreadBottom(): Frame[] {
+  return synthFrames('kthread', 'ret_from_fork');
+}
+
+// ---------------------------------------------------------------------------
+// IRQ / BH / preempt state (facts §f): events only on real transitions.
+
+export function irqOff(k: Kernel, api: string): void {
+  const cpu = k.cur.cpu;
+  if (!cpu.irqsOn) return;
+  cpu.irqsOn = false;
+  if (listening(k)) emit(k, { kind: 'hardirqs_off', api, ctx: ctxNow(k) });
+}
+
+/** Turn hard IRQs on; interrupts held pending on this CPU are delivered now. */
+export function* irqOn(k: Kernel, api: string): Gen<void> {
+  const cpu = k.cur.cpu;
+  if (cpu.irqsOn) return;
+  cpu.irqsOn = true;
+  if (listening(k)) emit(k, { kind: 'hardirqs_on', api, ctx: ctxNow(k) });
+  yield* deliverPending(k, cpu);
+}
+
+/** local_irq_save(): the flags word has X86_EFLAGS_IF (0x200) when IRQs were on. */
+export function irqSave(k: Kernel, api: string): bigint {
+  const flags = k.cur.cpu.irqsOn ? 0x246n : 0x46n;
+  irqOff(k, api);
+  return flags;
+}
+
+export function* irqRestore(k: Kernel, flags: bigint, api: string): Gen<void> {
+  if (flags & 0x200n) yield* irqOn(k, api);
+  else irqOff(k, api);
+}
+
+export function bhDisable(k: Kernel, api: string, cnt = 2): void {
+  const t = k.cur.task;
+  const was = t.softirq;
+  t.softirq += cnt;
+  if (was === 0 && listening(k)) emit(k, { kind: 'softirqs_off', api, ctx: ctxNow(k) });
+}
+
+/**
+ * local_bh_enable(): as __local_bh_enable_ip with TRACE_IRQFLAGS, hard IRQs
+ * are off around the softirq-on transition, then pending softirqs run if we
+ * are not in interrupt context.
+ */
+export function* bhEnable(k: Kernel, api: string, cnt = 2): Gen<void> {
+  const t = k.cur.task;
+  if (t.softirq < cnt) {
+    yield* warnOnce(k, 'local_bh_enable-unbalanced', 'local_bh_enable() without local_bh_disable()');
+    return;
+  }
+  const wasOn = k.cur.cpu.irqsOn;
+  if (wasOn) irqOff(k, '__local_bh_enable_ip');
+  t.softirq -= cnt;
+  if (t.softirq === 0 && listening(k)) emit(k, { kind: 'softirqs_on', api, ctx: ctxNow(k) });
+  if (wasOn) {
+    const cpu = k.cur.cpu;
+    if (!inInterrupt(k) && cpu.pendingSoftirq.length > 0) yield* runSoftirqs(k, cpu, 'do_softirq');
+    yield* irqOn(k, '__local_bh_enable_ip');
+  }
+}
+
+export function preemptDisable(k: Kernel): void {
+  k.cur.task.preempt++;
+}
+export function preemptEnable(k: Kernel): void {
+  if (k.cur.task.preempt > 0) k.cur.task.preempt--;
+}
+
+export function inInterrupt(k: Kernel): boolean {
+  return k.cur.cpu.hardirq > 0 || k.cur.task.softirq > 0 || k.cur.cpu.nmi;
+}
+export function inHardirq(k: Kernel): boolean {
+  return k.cur.cpu.hardirq > 0;
+}
+export function inServingSoftirq(k: Kernel): boolean {
+  return (k.cur.task.softirq & 1) === 1;
+}
+/** preempt_count() as the kernel composes it. */
+export function preemptCount(k: Kernel): number {
+  return k.cur.task.preempt + (k.cur.task.softirq << 8) + (k.cur.cpu.hardirq << 16) + (k.cur.cpu.nmi ? 0x100000 : 0);
+}
+
+// ---------------------------------------------------------------------------
+// Self-test helpers (lib/locking-selftest.c): exactly their macros' effects.
+
+export function hardirqEnterSelftest(k: Kernel): void {
+  irqOff(k, 'hardirq_enter');
+  k.cur.cpu.hardirq++;
+  // The self-test's HARDIRQ_ENTER() marks the context threadable (lockdep_hardirq_threaded()).
+  k.cur.cpu.threaded = true;
+  if (listening(k)) emit(k, { kind: 'hardirq_enter', ctx: ctxNow(k) });
+}
+
+export function* hardirqExitSelftest(k: Kernel): Gen<void> {
+  if (k.cur.cpu.hardirq === 0) {
+    yield* warnOnce(k, 'hardirq_exit', 'hardirq_exit() without hardirq_enter()');
+    return;
+  }
+  k.cur.cpu.hardirq--;
+  if (k.cur.cpu.hardirq === 0) k.cur.cpu.threaded = false;
+  if (listening(k)) emit(k, { kind: 'hardirq_exit', ctx: ctxNow(k) });
+  yield* irqOn(k, 'hardirq_exit');
+}
+
+export function softirqEnterSelftest(k: Kernel): void {
+  bhDisable(k, 'softirq_enter');
+  irqOff(k, 'softirq_enter');
+  if (listening(k)) emit(k, { kind: 'softirq_enter', ctx: ctxNow(k) });
+}
+
+export function* softirqExitSelftest(k: Kernel): Gen<void> {
+  if (listening(k)) emit(k, { kind: 'softirq_exit', ctx: ctxNow(k) });
+  yield* irqOn(k, 'softirq_exit');
+  yield* bhEnable(k, 'softirq_exit');
+}
+
+// ---------------------------------------------------------------------------
+// Interrupts
+
+/** Run `body` as another Exec (an interrupt on some CPU), restoring the current one afterwards. */
+export function* inExec<T>(k: Kernel, x: Exec, body: () => Gen<T>): Gen<T> {
+  const saved = k.cur;
+  k.cur = x;
+  try {
+    return yield* body();
+  } finally {
+    k.cur = saved;
+  }
+}
+
+function interruptedStack(cpu: Cpu, k: Kernel): Frame[] {
+  // The CPU that runs the raiser shows the raiser's live stack; another CPU shows its task's.
+  const x = k.cur.cpu === cpu ? k.cur : cpu.curr.exec;
+  return stackOf(x);
+}
+
+/** Hardware raised `irq` on `cpu`: handle it now if the CPU has IRQs on, else when they come back on. */
+export function* raiseIrq(k: Kernel, cpuId: number, irq: number): Gen<void> {
+  const cpu = k.cpus[cpuId];
+  if (!cpu) {
+    yield* warnOnce(k, `raise-${cpuId}`, `lab_raise_irq(): no CPU ${cpuId} (the machine has ${k.cpus.length})`);
+    return;
+  }
+  cpu.pendingIrqs.push({ irq });
+  if (cpu.irqsOn && cpu.hardirq === 0) yield* deliverPending(k, cpu);
+}
+
+export function* deliverPending(k: Kernel, cpu: Cpu): Gen<void> {
+  while (cpu.irqsOn && cpu.hardirq === 0 && cpu.pendingIrqs.length > 0) {
+    const p = cpu.pendingIrqs.shift()!;
+    const desc = k.irqs.get(p.irq);
+    if (!desc) {
+      printk(k, 4, `irq ${p.irq}: nobody cared (no handler registered with request_irq())`);
+      continue;
+    }
+    // __handle_irq_event_percpu(): a handler that could be force-threaded marks the context so.
+    const threaded = (desc.flags & (IRQF_NO_THREAD | IRQF_PERCPU | IRQF_ONESHOT)) === 0n;
+    yield* hardirq(k, cpu, synthFrames('__handle_irq_event_percpu', 'handle_irq_event', 'handle_edge_irq', '__common_interrupt', 'common_interrupt', 'asm_common_interrupt'), 'asm_common_interrupt', threaded, () =>
+      k.host.call(desc.handler, [{ k: 'i', t: { k: 'int', name: 'int', bits: 32, signed: true }, v: BigInt(desc.irq) }, desc.dev]),
+    );
+  }
+}
+
+/**
+ * One hard interrupt on `cpu`: irqentry disables IRQs, irq_enter, the handler,
+ * irq_exit (softirqs run there if pending and not nested), IRQs back on.
+ */
+export function* hardirq(k: Kernel, cpu: Cpu, entry: Frame[], exitApi: string, threaded: boolean, body: () => Gen<unknown>): Gen<void> {
+  const below = [...entry, ...interruptedStack(cpu, k)];
+  const x: Exec = { kind: 'hardirq', cpu, task: cpu.curr, frames: [], below };
+  yield* inExec(k, x, function* () {
+    const wasOn = cpu.irqsOn;
+    irqOff(k, 'irqentry_enter');
+    const wasThreaded = cpu.threaded;
+    cpu.hardirq++;
+    cpu.threaded = threaded;
+    if (listening(k)) emit(k, { kind: 'hardirq_enter', ctx: ctxNow(k) });
+    yield* body();
+    // A handler that left IRQs on: the exit path turns them off again.
+    irqOff(k, 'irqentry_exit');
+    cpu.hardirq--;
+    cpu.threaded = wasThreaded;
+    if (listening(k)) emit(k, { kind: 'hardirq_exit', ctx: ctxNow(k) });
+    if (cpu.hardirq === 0 && x.task.softirq === 0 && cpu.pendingSoftirq.length > 0) {
+      yield* runSoftirqs(k, cpu, '__irq_exit_rcu');
+    }
+    if (wasOn) {
+      cpu.irqsOn = true;
+      if (listening(k)) emit(k, { kind: 'hardirqs_on', api: exitApi, ctx: ctxNow(k) });
+    }
+  });
+}
+
+/** smp_call_function_single(): the function runs in hardirq context on the target CPU (locally: IRQs off, task context). */
+export function* smpCall(k: Kernel, cpuId: number, fn: Value, info: Value): Gen<void> {
+  const cpu = k.cpus[cpuId];
+  if (!cpu) {
+    yield* warnOnce(k, `smp-${cpuId}`, `smp_call_function_single(): no CPU ${cpuId}`);
+    return;
+  }
+  if (cpu === k.cur.cpu) {
+    const flags = irqSave(k, 'generic_exec_single');
+    yield* k.host.call(fn, [info]);
+    yield* irqRestore(k, flags, 'generic_exec_single');
+    return;
+  }
+  yield* hardirq(
+    k,
+    cpu,
+    synthFrames('__flush_smp_call_function_queue', '__sysvec_call_function_single', 'sysvec_call_function_single', 'asm_sysvec_call_function_single'),
+    'asm_sysvec_call_function_single',
+    false,
+    () => k.host.call(fn, [info]),
+  );
+}
+
+/**
+ * handle_softirqs(): serve every pending softirq on `cpu` in softirq context,
+ * with hard IRQs enabled while handlers run (as the kernel does).
+ */
+export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
+  const base = k.cur.cpu === cpu ? stackOf(k.cur) : stackOf(cpu.curr.exec);
+  const task = k.cur.cpu === cpu ? k.cur.task : cpu.curr;
+  let rounds = 0;
+  while (cpu.pendingSoftirq.length > 0 && rounds++ < 10) {
+    const items = cpu.pendingSoftirq.splice(0);
+    const x: Exec = { kind: 'softirq', cpu, task, frames: [], below: [] };
+    yield* inExec(k, x, function* () {
+      const irqWasOn = cpu.irqsOn;
+      // do_softirq() from task context saves and disables IRQs first.
+      if (irqWasOn) irqOff(k, via);
+      bhDisable(k, 'handle_softirqs', 1);
+      if (listening(k)) emit(k, { kind: 'softirq_enter', ctx: ctxNow(k) });
+      cpu.irqsOn = true;
+      if (listening(k)) emit(k, { kind: 'hardirqs_on', api: 'handle_softirqs', ctx: ctxNow(k) });
+      for (const it of items) {
+        const entry =
+          it.kind === 'timer'
+            ? synthFrames('call_timer_fn', '__run_timers', 'run_timer_softirq')
+            : it.kind === 'rcu'
+              ? synthFrames('rcu_do_batch', 'rcu_core')
+              : synthFrames('tasklet_action_common', 'tasklet_action');
+        x.below = [...entry, ...synthFrames('handle_softirqs', via), ...base];
+        yield* k.host.call(it.fn, [it.arg]);
+        if (!cpu.irqsOn) {
+          cpu.irqsOn = true;
+        }
+      }
+      irqOff(k, 'handle_softirqs');
+      if (listening(k)) emit(k, { kind: 'softirq_exit', ctx: ctxNow(k) });
+      task.softirq -= 1;
+      if (task.softirq === 0 && listening(k)) emit(k, { kind: 'softirqs_on', api: 'handle_softirqs', ctx: ctxNow(k) });
+      // do_softirq()'s local_irq_restore(); from irq_exit the interrupt return restores IRQs.
+      if (irqWasOn) yield* irqOn(k, via);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Printing and the kernel's own reports
+
+export function printk(k: Kernel, level: number, text: string, pos?: SourcePos): void {
+  const t = k.cur.task;
+  k.log.printk({ type: 'printk', level, text, task: taskRef(t), cpu: k.cur.cpu.id, pos });
+}
+
+function report(k: Kernel, kind: ReportKind, header: string, lines: string[], sites: Report['sites'] = []): void {
+  const t = k.cur.task;
+  k.log.report({ kind, source: 'kernel', header, lines, locks: [], sites, task: taskRef(t), cpu: k.cur.cpu.id });
+}
+
+function innermostPos(k: Kernel): { fn: string; pos?: SourcePos } {
+  const f = k.cur.frames[k.cur.frames.length - 1];
+  return f ? { fn: f.fn, pos: f.pos } : { fn: '?' };
+}
+
+/** WARN()/WARN_ON() in the kernel's `cut here` layout; taints W after printing, as __warn does. */
+export function* warn(k: Kernel, message: string | null, kind: ReportKind = 'warning'): Gen<void> {
+  const ctx = ctxNow(k);
+  const here = innermostPos(k);
+  const at = here.pos ? `${here.pos.file}:${here.pos.line}` : '?';
+  const top = ctx.stack.find((f) => !f.synthetic);
+  const lines = ['------------[ cut here ]------------'];
+  if (message) lines.push(...message.replace(/\n$/, '').split('\n'));
+  const header = `WARNING: CPU: ${ctx.cpu} PID: ${ctx.task.pid} at ${at} ${top ? formatSymbol(top) : '?'}`;
+  lines.push(header, 'Modules linked in:', cpuLine(ctx, k.taint), `Hardware name: Lockdep Lab simulated machine`, ripLine(ctx));
+  lines.push(...k_env_trace(ctx));
+  lines.push('---[ end trace 0000000000000000 ]---');
+  report(k, kind, header, lines, here.pos ? [{ pos: here.pos, message: message ?? 'WARN_ON() triggered here' }] : []);
+  k.taint.flags.add('W');
+}
+
+export function* warnOnce(k: Kernel, key: string, message: string): Gen<void> {
+  if (k.once.has(key)) return;
+  k.once.add(key);
+  yield* warn(k, message);
+}
+
+
+/** BUG() / BUG_ON(): `kernel BUG at file:line!`, an oops; the task dies (the machine panics in interrupt context). */
+export function bug(k: Kernel, message: string, kind: ReportKind = 'bug', errorCode?: string): never {
+  const ctx = ctxNow(k);
+  k.oopsCount++;
+  const lines = [...message.split('\n')];
+  lines.push(`Oops: ${errorCode ?? 'invalid opcode: 0000'} [#${k.oopsCount}] PREEMPT SMP`);
+  lines.push(cpuLine(ctx, k.taint), 'Hardware name: Lockdep Lab simulated machine', ripLine(ctx));
+  lines.push(...k_env_trace(ctx));
+  lines.push('---[ end trace 0000000000000000 ]---');
+  const here = innermostPos(k);
+  report(k, kind, lines[0]!, lines, here.pos ? [{ pos: here.pos, message: lines[0]! }] : []);
+  k.taint.flags.add('D');
+  if (k.cur.kind !== 'task') {
+    const panic = 'Kernel panic - not syncing: Fatal exception in interrupt';
+    printk(k, 0, panic);
+    throw new StopRun('panic', panic, here.fn, here.pos);
+  }
+  throw new KillTask(lines[0]!);
+}
+
+/** A sanitizer-style report (KASAN/KMSAN/UBSAN): framed by '=' lines, the run continues. */
+export function sanitizerReport(k: Kernel, kind: ReportKind, header: string, body: string[], extra: string[] = []): void {
+  const ctx = ctxNow(k);
+  const sep = '='.repeat(65);
+  const lines = [sep, header, ...body, '', cpuLine(ctx, k.taint), 'Hardware name: Lockdep Lab simulated machine', ...k_env_trace(ctx), ...extra, sep];
+  const here = innermostPos(k);
+  report(k, kind, header, lines, here.pos ? [{ pos: here.pos, message: header }] : []);
+}
+
+/**
+ * __might_resched(): `BUG: sleeping function called from invalid context`.
+ * Rate-limited to once per (virtual) second like the kernel; adds TAINT_WARN.
+ */
+export function mightSleep(k: Kernel, rcuDepth: number): void {
+  const pc = preemptCount(k);
+  const irqsOff = !k.cur.cpu.irqsOn;
+  if (pc === 0 && !irqsOff && rcuDepth === 0) return;
+  if (k.jiffies < k.lastSleepBug + 1000) return;
+  k.lastSleepBug = k.jiffies;
+  const ctx = ctxNow(k);
+  const here = innermostPos(k);
+  const at = here.pos ? `${here.pos.file}:${here.pos.line}` : '?';
+  const header = `BUG: sleeping function called from invalid context at ${at}`;
+  const lines = [
+    header,
+    `in_atomic(): ${pc !== 0 ? 1 : 0}, irqs_disabled(): ${irqsOff ? 1 : 0}, non_block: 0, pid: ${ctx.task.pid}, name: ${ctx.task.comm}`,
+    `preempt_count: ${pc.toString(16)}, expected: 0`,
+    `RCU nest depth: ${rcuDepth}, expected: 0`,
+  ];
+  if (k.queries) lines.push(...k.queries.heldLocksLines(ctx.task));
+  lines.push(...k.env.dumpStack(ctx));
+  report(k, 'sleeping-in-atomic', header, lines, here.pos ? [{ pos: here.pos, message: 'sleeping function called from invalid context' }] : []);
+  k.taint.flags.add('W');
+}
+
+/** Where a kernel-internal error happened, for a StopRun. */
+export function here(k: Kernel): { fn: string; pos?: SourcePos } {
+  return innermostPos(k);
+}
+
+export { synth };
+export type { ExecKind };
