@@ -4,6 +4,8 @@
  * suspend runs; the device interrupts once more at the end.
  */
 
+#include "mydev.h"
+
 static struct mydev dev;
 
 static int userspace(void *arg)

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The device: its interrupt handler, reconfiguration and suspend. */
 
-#define MYDEV_IRQ		33
-#define EV_IRQ			1
-#define EV_RECONFIG		2
-#define EV_SUSPEND		3
+#include "mydev.h"
 
 struct mydev {
 	spinlock_t hw_lock;	/* device registers; taken by the IRQ handler */

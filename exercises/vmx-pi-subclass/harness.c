@@ -6,6 +6,8 @@
  * that try_to_wake_up() nests the runqueue lock inside p->pi_lock.
  */
 
+#include "vmx.h"
+
 #define PI_WAKEUP_IRQ	POSTED_INTR_WAKEUP_VECTOR
 
 static struct vcpu_vmx vmx0, vmx1;

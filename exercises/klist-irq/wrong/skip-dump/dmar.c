@@ -5,7 +5,7 @@
  * device's page-table entries.
  */
 
-#define DMAR_IRQ	58
+#include "dmar.h"
 
 static void dmar_fault_dump_ptes(struct intel_iommu *iommu, u16 source_id, u64 addr)
 {

@@ -5,8 +5,7 @@
  * notifiers that call into posted_intr.c.
  */
 
-#define POSTED_INTR_VECTOR		0xf2
-#define POSTED_INTR_WAKEUP_VECTOR	0xf1
+#include "vmx.h"
 
 struct pi_desc {
 	u32 on;		/* an interrupt is posted */

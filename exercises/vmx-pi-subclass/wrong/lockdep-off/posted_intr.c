@@ -8,6 +8,8 @@
  * on that CPU and wakes it.
  */
 
+#include "vmx.h"
+
 /*
  * Per-CPU list of vCPUs to wake when a wakeup vector arrives, and the raw
  * spinlock that protects it (IRQs must be off while holding it).
