@@ -62,8 +62,10 @@ interface RaceState {
   locks: Map<number, LockdepMap>;
   table: LocksetTable;
   fields: Map<number, Map<string, LocState>>;
-  lists: Map<number, ListState>;
-  entries: Map<number, EntryState>;
+  /** By head address: two heads in one object are two lists. */
+  lists: Map<bigint, ListState>;
+  /** By node address. */
+  entries: Map<bigint, EntryState>;
   freed: Map<number, FreedState>;
   /** Dedupe for reports not tied to one location's pair set. */
   once: Set<string>;
@@ -349,13 +351,13 @@ function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec)
  * step visiting it, or a plain read of its `next` pointer (how
  * list_for_each_entry_continue() leaves a cursor kept from earlier).
  */
-function checkRemoved(s: RaceState, t: ThreadState, entryObjId: number, cur: AccessRec): void {
-  const es = s.entries.get(entryObjId);
+function checkRemoved(s: RaceState, t: ThreadState, node: bigint, cur: AccessRec): void {
+  const es = s.entries.get(node);
   const rm = es?.removed;
   if (!es || !rm || rm.thread === cur.thread) return;
   // list_del_rcu() keeps ->next valid for readers that were already inside.
   if (rm.op === 'list_del_rcu' && cur.rcuReader && cur.op !== 'list_iter' && t.rcuSince >= 0 && t.rcuSince < rm.seq) return;
-  const k = `removed|${entryObjId}|${siteKey(cur)}|${siteKey(rm)}`;
+  const k = `removed|${node}|${siteKey(cur)}|${siteKey(rm)}`;
   if (s.once.has(k)) return;
   s.once.add(k);
   const at = { ...cur, addr: es.addr };
@@ -454,8 +456,8 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   if (!e.write && s.entries.size > 0) {
     // Reading the `next` of an entry unlinked by list_del()/list_del_rcu() is
     // following a stale cursor; after list_del_init() it is list_empty(), which is fine.
-    const es = s.entries.get(e.loc.objId);
-    if (es?.removed && es.addr === e.loc.addr && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.objId, rec);
+    const es = s.entries.get(e.loc.addr);
+    if (es?.removed && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.addr, rec);
   }
   // List linkage (a head's or node's next/prev) is checked at list level, where
   // the report can name the primitives; a second, field-level report of the
@@ -484,34 +486,17 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   checkShared(s, loc, rec);
 }
 
-function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
-  const write = !isIter(e.op);
-  const rec: AccessRec = {
-    thread: t.key,
-    ctx: e.ctx,
-    write,
-    marked: false,
-    lockset: locksetOf(s, t, e.ctx, write),
-    rcuReader: t.rcuSince >= 0,
-    op: e.op,
-    seq: s.seq,
-    slot: slotOf(s, t, e.ctx, write),
-    addr: e.head.addr,
-    size: 8,
-    label: e.head.label,
-  };
-  if (s.freed.size > 0) {
-    if (checkFreed(s, t, e.head.objId, rec)) return;
-    if (e.entry && checkFreed(s, t, e.entry.objId, { ...rec, addr: e.entry.addr, label: e.entry.label })) return;
-  }
-  s.linkAddrs.add(e.head.addr);
-  if (e.entry) s.linkAddrs.add(e.entry.addr);
-  let st = s.lists.get(e.head.objId);
+function isRemoval(op: ListOp): boolean {
+  return op.startsWith('list_del') || op.startsWith('list_move') || op.startsWith('list_replace');
+}
+
+function listState(s: RaceState, t: ThreadState, addr: bigint, label: string): ListState {
+  let st = s.lists.get(addr);
   if (!st) {
     st = {
-      loc: newLoc(`list:${e.head.objId}`, 'shared', t.key),
-      label: e.head.label,
-      addr: e.head.addr,
+      loc: newLoc(`list:${addr}`, 'shared', t.key),
+      label,
+      addr,
       writers: new Map(),
       rcuWriters: 0,
       plainWriters: 0,
@@ -519,23 +504,16 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
       readers: new Map(),
       mixReported: new Set(),
     };
-    s.lists.set(e.head.objId, st);
+    s.lists.set(addr, st);
   }
-  if (e.entry) {
-    if (!write) {
-      if (s.entries.get(e.entry.objId)?.head === e.head.objId) checkRemoved(s, t, e.entry.objId, rec);
-    }
-    else if (e.op.startsWith('list_del')) {
-      const es = s.entries.get(e.entry.objId);
-      if (es && es.head === e.head.objId) es.removed = rec;
-      else
-        s.entries.set(e.entry.objId, { head: e.head.objId, headLabel: e.head.label, label: e.entry.label, addr: e.entry.addr, removed: rec });
-    } else if (e.op.startsWith('list_add') || e.op.startsWith('list_move'))
-      s.entries.set(e.entry.objId, { head: e.head.objId, headLabel: e.head.label, label: e.entry.label, addr: e.entry.addr, removed: null });
-  }
+  return st;
+}
+
+/** One list operation against one list: the lockset check, then the RCU rules. */
+function listAccess(s: RaceState, st: ListState, rec: AccessRec): void {
   checkShared(s, st.loc, rec);
   const site = rec.slot;
-  if (write) {
+  if (rec.write) {
     const prev = st.writers.get(site);
     if (!prev || isRcuWriter(prev.op) !== isRcuWriter(rec.op)) {
       if (prev) isRcuWriter(prev.op) ? st.rcuWriters-- : st.plainWriters--;
@@ -548,13 +526,58 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
   checkRcuRules(s, st, rec);
 }
 
+function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
+  const write = !isIter(e.op);
+  // list_del(entry) names no head (producers then pass the entry as head):
+  // the list is the one the entry was last added to.
+  const known = e.entry ? s.entries.get(e.entry.addr) : undefined;
+  const resolve = known !== undefined && isRemoval(e.op);
+  const headAddr = resolve && !e.op.startsWith('list_move') ? known.headAddr : e.head.addr;
+  const headLabel = resolve && !e.op.startsWith('list_move') ? known.headLabel : e.head.label;
+  const rec: AccessRec = {
+    thread: t.key,
+    ctx: e.ctx,
+    write,
+    marked: false,
+    lockset: locksetOf(s, t, e.ctx, write),
+    rcuReader: t.rcuSince >= 0,
+    op: e.op,
+    seq: s.seq,
+    slot: slotOf(s, t, e.ctx, write),
+    addr: headAddr,
+    size: 8,
+    label: headLabel,
+  };
+  if (s.freed.size > 0) {
+    if (checkFreed(s, t, e.head.objId, rec)) return;
+    if (e.entry && checkFreed(s, t, e.entry.objId, { ...rec, addr: e.entry.addr, label: e.entry.label })) return;
+  }
+  s.linkAddrs.add(headAddr);
+  if (e.entry) s.linkAddrs.add(e.entry.addr);
+  if (e.entry) {
+    const entry = e.entry;
+    if (!write) {
+      if (known?.headAddr === headAddr) checkRemoved(s, t, entry.addr, rec);
+    } else if (e.op.startsWith('list_move')) {
+      // Off the old list (a write there too), onto the new one.
+      if (known && known.headAddr !== e.head.addr && !known.removed) listAccess(s, listState(s, t, known.headAddr, known.headLabel), { ...rec, addr: known.headAddr, label: known.headLabel });
+      s.entries.set(entry.addr, { headAddr, headLabel, label: entry.label, objId: entry.objId, addr: entry.addr, removed: null });
+    } else if (e.op.startsWith('list_del')) {
+      if (known) known.removed = rec;
+      else s.entries.set(entry.addr, { headAddr, headLabel, label: entry.label, objId: entry.objId, addr: entry.addr, removed: rec });
+    } else if (e.op.startsWith('list_add'))
+      s.entries.set(entry.addr, { headAddr, headLabel, label: entry.label, objId: entry.objId, addr: entry.addr, removed: null });
+  }
+  listAccess(s, listState(s, t, headAddr, headLabel), rec);
+}
+
 function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
   if (e.kind === 'alloc') {
     // Identities are not reused in practice, but a fresh object must not inherit any history.
     s.freed.delete(e.objId);
     s.fields.delete(e.objId);
-    s.lists.delete(e.objId);
-    s.entries.delete(e.objId);
+    for (const a of s.lists.keys()) if (a >= e.lo && a < e.hi) s.lists.delete(a);
+    for (const a of s.entries.keys()) if (a >= e.lo && a < e.hi) s.entries.delete(a);
     return;
   }
   const rec: AccessRec = {

@@ -103,11 +103,17 @@ export interface ListState {
   mixReported: Set<string>;
 }
 
-/** Where a list entry is: on which list, and who took it off. */
+/**
+ * Where a list node is: on which list (by head address), and who took it
+ * off. Keyed by node address, since one object may sit on several lists
+ * through different members.
+ */
 export interface EntryState {
-  head: number;
+  headAddr: bigint;
   headLabel: string;
   label: string;
+  /** Object the node lives in (for lifetimes). */
+  objId: number;
   addr: bigint;
   removed: AccessRec | null;
 }

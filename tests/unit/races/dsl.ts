@@ -217,11 +217,14 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
     write: (o, field, marked = false) =>
       w.emit({ kind: 'access', ctx: ctx(), write: true, marked, loc: { objId: o.objId, field, label: `${o.label}.${field}`, addr: fieldAddr(o, field), size: o.size } }),
     list(op, head, entry) {
+      // list_del(entry)/list_replace(old, new) take no head: like the interpreter, name the entry as head.
+      const noHead = entry && (op.startsWith('list_del') || op.startsWith('list_replace'));
+      const h = noHead ? entry : head;
       w.emit({
         kind: 'list',
         ctx: ctx(),
         op,
-        head: { objId: head.objId, label: head.label, addr: head.addr },
+        head: { objId: h.objId, label: h.label, addr: h.addr },
         entry: entry && { objId: entry.objId, label: entry.label, addr: entry.addr },
       });
     },

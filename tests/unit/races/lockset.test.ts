@@ -260,4 +260,36 @@ describe('lists under a lock', () => {
     expect(w.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in add / peek']);
     expect(w.reports[0].lines.find((l) => l.includes('inferred from locksets'))).toContain('(list_add())');
   });
+
+  it('list_move() writes the list it leaves: it needs that list\'s lock too', () => {
+    const run = (holdSource: boolean) => {
+      const w = world();
+      const srcLock = w.lock('&src_vcpu->ap_list_lock');
+      const dstLock = w.lock('&dst_vcpu->ap_list_lock');
+      const src = w.obj('&src_vcpu->ap_list_head');
+      const dst = w.obj('&dst_vcpu->ap_list_head');
+      const irq = w.obj('irq');
+      const a = w.task(10, 'CPU 0/KVM', 0);
+      const b = w.task(11, 'CPU 1/KVM', 1);
+      b.call('vgic_queue_irq_unlock', F, 1, () => (b.spinLock(srcLock), b.list('list_add_tail', src, irq), b.spinUnlock(srcLock)));
+      a.call('vgic_prune_ap_list', F, 2, () => {
+        if (holdSource) a.spinLock(srcLock);
+        a.spinLock(dstLock);
+        a.list('list_move_tail', dst, irq);
+        a.spinUnlock(dstLock);
+        if (holdSource) a.spinUnlock(srcLock);
+      });
+      b.call('vgic_flush_lr_state', F, 3, () => (b.spinLock(srcLock), b.walk(src, []), b.list('list_iter', src), b.spinUnlock(srcLock)));
+      return w.reports;
+    };
+    expect(run(true)).toEqual([]);
+    const reports = run(false);
+    // Both the earlier insertion and the later walk on the source list race with the move.
+    expect(reports.map((r) => r.header)).toEqual([
+      'BUG: KCSAN: data-race in vgic_prune_ap_list / vgic_queue_irq_unlock',
+      'BUG: KCSAN: data-race in vgic_flush_lr_state / vgic_prune_ap_list',
+    ]);
+    expect(reports[1].lines[3]).toMatch(/^write to .* by task 10 on cpu 0:$/);
+    expect(reports[1].lines.find((l) => l.includes('inferred from locksets'))).toContain('(list_move_tail()) held &dst_vcpu->ap_list_lock;');
+  });
 });
