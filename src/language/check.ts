@@ -687,6 +687,12 @@ function checkMemberName(cx: Ctx, structType: TypeNode | null, arg: Expr): void 
 
 /** Report an unknown field of a known struct; returns the field's type when known. */
 function checkField(cx: Ctx, t: TypeNode | null, field: string, pos: SourcePos): TypeNode | null {
+  const r = resolve(cx, t);
+  if (r?.kind === 'StructType' && !r.def && r.name !== null && !cx.g.structs.has(r.name) && !cx.kernelStructs.has(r.name)) {
+    const kw = r.union ? 'union' : 'struct';
+    cx.out.push(diag(pos, `invalid use of undefined type '${kw} ${r.name}'`, `define ${kw} ${r.name} { ... }; with a '${field}' member${maybe(r.name, [...cx.g.structs.keys(), ...cx.kernelStructs])}`));
+    return null;
+  }
   const sd = structOf(cx, t);
   if (!sd || !sd.fields) return null;
   const f = allFields(sd).find((x) => x.name === field);

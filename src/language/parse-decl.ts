@@ -168,8 +168,8 @@ export function parseDeclaration(p: Parser, local: boolean): TopLevelDecl[] {
         out.push(fn);
         return out;
       }
-      if (at(p, '{') || (first && peek(p).kind === 'ident' && !at(p, ',') && !at(p, ';'))) {
-        if (peek(p).kind === 'ident') fail(peek(p).pos, 'K&R-style function definitions are outside the simulated subset', 'declare the parameter types inside the parentheses');
+      if (first && peek(p).kind === 'ident') {
+        fail(peek(p).pos, 'K&R-style function definitions are outside the simulated subset', 'declare the parameter types inside the parentheses');
       }
       out.push({ kind: 'FunctionDecl', pos: d.pos, name: d.name, ret: type.ret, params: type.params, variadic: type.variadic, storage: specs.storage, attrs: [...specs.attrs, ...trailing] });
     } else {

@@ -107,7 +107,7 @@ function localDeclaration(p: Parser): Stmt[] {
   const out: Stmt[] = [];
   let vars: VarDecl[] = [];
   const flush = () => {
-    if (vars.length) out.push({ kind: 'DeclStmt', pos: vars[0] === undefined ? pos : pos, decls: vars });
+    if (vars.length) out.push({ kind: 'DeclStmt', pos, decls: vars });
     vars = [];
   };
   for (const d of decls) {

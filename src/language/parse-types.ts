@@ -32,6 +32,7 @@ import {
   ATTR_WITH_ARGS,
   isP,
   isTypedefName,
+  RESERVED,
   next,
   peek,
   skipAttributes,
@@ -386,7 +387,8 @@ export function parseDeclarator(p: Parser, abstract: boolean): Declarator {
   let pos = peek(p).pos;
   let inner: Declarator | null = null;
   const t = peek(p);
-  if (t.kind === 'ident' && !startsTypeNameWord(p, t.text)) {
+  // In a named declarator any identifier is the name, even one that is also a type (`typedef __u32 u32;`).
+  if (t.kind === 'ident' && (!abstract ? !RESERVED.has(t.text) : !startsTypeNameWord(p, t.text))) {
     name = expectIdent(p, 'in declarator').text;
     pos = t.pos;
   } else if (isP(t, '(') && (at(p, '*', 1) || (at(p, '(', 1) && !abstract) || (peek(p, 1).kind === 'ident' && !abstract && !startsTypeNameWord(p, peek(p, 1).text)))) {

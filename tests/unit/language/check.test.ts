@@ -96,6 +96,14 @@ void f(struct klist *k, struct list_head *p)
     ]);
   });
 
+  it('member access through a struct the program never defines', () => {
+    expect(check('struct kvm;\nvoid f(struct kvm *kvm, struct klsit *k) { kvm->arch = 0; k->n = 1; }\nstruct klist { int n; };')).toEqual([
+      "2:47: invalid use of undefined type 'struct kvm' | define struct kvm { ... }; with a 'arch' member",
+      "2:60: invalid use of undefined type 'struct klsit' | define struct klsit { ... }; with a 'n' member; did you mean 'klist'?",
+    ]);
+    expect(check('void f(struct list_head *h) { h->next = h; }')).toEqual([]);
+  });
+
   it('duplicate definitions', () => {
     expect(check('int a;\nint a;\nvoid f(void) { }\nvoid f(void) { }\nstruct s { int x; };\nstruct s { int y; };\nstruct t { int q; int q; };\nvoid g(int p, int p) { int v; int v; }')).toEqual([
       "2:5: redefinition of 'a' | previous definition of 'a' was at t.c:1:5; rename one of them or remove the duplicate",

@@ -53,6 +53,11 @@ describe('declarations: types', () => {
     expect(varTypes('typedef struct foo foo_t;\nfoo_t *f;')).toEqual(['f: ptr(foo_t)']);
   });
 
+  it('a program may re-typedef a kernel type name', () => {
+    const p = ok('typedef unsigned int u32;\ntypedef struct foo foo;\nu32 a;\nfoo *b;');
+    expect(p.decls.map((d) => d.kind + ':' + d.name)).toEqual(['TypedefDecl:u32', 'TypedefDecl:foo', 'VarDecl:a', 'VarDecl:b']);
+  });
+
   it('typeof in declarations', () => {
     expect(varTypes('int a; typeof(a) b; __typeof__(int) c;')).toEqual(['a: int', 'b: typeof(a)', 'c: int']);
   });
