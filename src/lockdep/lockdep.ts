@@ -676,15 +676,22 @@ export function lockInit(st: LockdepState, e: Extract<KernelEvent, { kind: 'lock
 // ---------------------------------------------------------------------------
 // IRQ state and contexts
 
+/** The IP an irq-state transition is recorded at: the named kernel function, or the inline caller. */
 function ipOf(e: { api: string; ctx: EventContext }) {
+  for (const f of e.ctx.stack) if (f.fn === e.api) return f;
   if (/^(_|asm_|irqentry_|irq_)/.test(e.api)) return synth(e.api);
   return callerFrame(e.ctx.stack);
 }
 
 export function irqState(st: LockdepState, e: Extract<KernelEvent, { kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off' }>): void {
   const ctx = e.ctx;
+  // ctx shows the state after the change: a task or CPU seen for the first time was in the other state.
+  const newTask = !st.tasks.has(ctx.task.pid);
+  const newCpu = !st.cpus.has(ctx.cpu);
   const ts = taskOf(st, ctx);
   const cpu = cpuOf(st, ctx);
+  if (newTask && (e.kind === 'softirqs_on' || e.kind === 'softirqs_off')) ts.softirqsEnabled = e.kind === 'softirqs_off';
+  if (newCpu && (e.kind === 'hardirqs_on' || e.kind === 'hardirqs_off')) cpu.hardirqsEnabled = e.kind === 'hardirqs_off';
   const t = ts.trace;
   switch (e.kind) {
     case 'hardirqs_on': {

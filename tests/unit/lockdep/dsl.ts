@@ -112,6 +112,8 @@ export interface Sim {
 }
 
 export function createSim(config: Partial<LockdepConfig> = {}, env: KernelEnv = testEnv()): Sim {
+  // Lock ids (and so addresses) restart per simulated run, so golden texts are stable.
+  nextId = 1;
   const reports: Report[] = [];
   const logEntries: LogEntry[] = [];
   const log: KernelLog = {
