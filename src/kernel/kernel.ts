@@ -544,7 +544,7 @@ export function sanitizerReport(k: Kernel, kind: ReportKind, header: string, bod
  * __might_resched(): `BUG: sleeping function called from invalid context`.
  * Rate-limited to once per (virtual) second like the kernel; adds TAINT_WARN.
  */
-export function mightSleep(k: Kernel, rcuDepth: number): void {
+export function mightSleep(k: Kernel, rcuDepth: number, at?: string): void {
   const pc = preemptCount(k);
   const irqsOff = !k.cur.cpu.irqsOn;
   if (pc === 0 && !irqsOff && rcuDepth === 0) return;
@@ -552,8 +552,9 @@ export function mightSleep(k: Kernel, rcuDepth: number): void {
   k.lastSleepBug = k.jiffies;
   const ctx = ctxNow(k);
   const here = innermostPos(k);
-  const at = here.pos ? `${here.pos.file}:${here.pos.line}` : '?';
-  const header = `BUG: sleeping function called from invalid context at ${at}`;
+  // The kernel prints the file:line of the might_sleep() itself: inside mutex.c for mutex_lock().
+  const where = at ?? (here.pos ? `${here.pos.file}:${here.pos.line}` : '?');
+  const header = `BUG: sleeping function called from invalid context at ${where}`;
   const lines = [
     header,
     `in_atomic(): ${pc !== 0 ? 1 : 0}, irqs_disabled(): ${irqsOff ? 1 : 0}, non_block: 0, pid: ${ctx.task.pid}, name: ${ctx.task.comm}`,

@@ -109,6 +109,8 @@ export function* sleepFor(I: Interp, ms: number): Gen<void> {
     schedulingWhileAtomic(I);
     return;
   }
+  // schedule() from atomic context: __schedule_bug(), then the task sleeps anyway.
+  if (preemptCount(k) !== 0 || !k.cur.cpu.irqsOn) schedulingWhileAtomic(I);
   const t = k.cur.task;
   t.state = 'sleeping';
   t.wakeAt = k.jiffies + Math.max(1, ms);
@@ -555,25 +557,21 @@ export const kernelBuiltins: Family = {
   },
   msleep: function* (c) {
     const ms = yield* evNum(c, 0);
-    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
     yield* sleepFor(c.I, ms);
     return VOIDV;
   },
   msleep_interruptible: function* (c) {
     const ms = yield* evNum(c, 0);
-    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
     yield* sleepFor(c.I, ms);
     return intOf(0);
   },
   ssleep: function* (c) {
     const s = yield* evNum(c, 0);
-    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
     yield* sleepFor(c.I, s * 1000);
     return VOIDV;
   },
   usleep_range: function* (c) {
     const us = yield* evNum(c, 0);
-    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
     yield* sleepFor(c.I, Math.max(1, Math.ceil(us / 1000)));
     return VOIDV;
   },
@@ -792,7 +790,6 @@ function* busy(): Gen<Value> {
 
 function* scheduleTimeout(c: CallCtx): Gen<Value> {
   const j = yield* evNum(c, 0);
-  mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
   yield* sleepFor(c.I, j);
   return mkInt(LONG_T, 0n);
 }

@@ -160,6 +160,13 @@ function spinUnlock(type: 'spin' | 'read' | 'write', irq: Irq, frame: string) {
   };
 }
 
+/** Where the real might_sleep() of each sleeping lock lives (what the BUG line prints). */
+const MIGHT_SLEEP_AT: Partial<Record<LockType, string>> = {
+  mutex: 'kernel/locking/mutex.c:283',
+  rw_semaphore: 'kernel/locking/rwsem.c:1525',
+  rt_mutex: 'kernel/locking/rtmutex_api.c:105',
+};
+
 function sleepLock(api: string, frame: string, read: ReadMode, opts: { nested?: boolean; nestLock?: boolean; ret?: boolean; want: LockType }) {
   return function* (c: CallCtx): Gen<Value> {
     const k = c.I.k;
@@ -167,7 +174,7 @@ function sleepLock(api: string, frame: string, read: ReadMode, opts: { nested?: 
     if (!inst) return intOf(0);
     const subclass = opts.nested ? yield* evNum(c, 1) : 0;
     const nest = opts.nestLock ? yield* lockArg(c, 1) : null;
-    mightSleep(k, rcuDepthOf(k.cur.task));
+    mightSleep(k, rcuDepthOf(k.cur.task), MIGHT_SLEEP_AT[opts.want]);
     acquireEvent(k, inst, { api: c.name, frame, read, subclass, nest });
     yield* waitFor(k, inst, read !== 0, true);
     take(inst, k.cur.task, read !== 0);
