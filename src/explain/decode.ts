@@ -129,12 +129,28 @@ export function decodeUsage(raw: string): Usage | undefined {
   if (raw.length !== 4 && raw.length !== 6) return undefined;
   const slots = raw.length === 6 ? SLOTS6 : SLOTS4;
   const chars = [...raw].map((c, i) => charMeaning(slots[i], c));
-  const notable = chars.filter((c) => c.meaning !== 'unused');
-  const words =
-    notable.length === 0
-      ? 'never used in interrupt context and never held with interrupts enabled (or a check=0 map like rcu_read_lock)'
-      : notable.map((c) => c.words).join('; ');
-  return { raw, width: raw.length, chars, words };
+  return { raw, width: raw.length, chars, words: usageSummary(chars) };
+}
+
+/** One sentence for the whole usage string, per irq state: `{-.+.}` -> "taken inside hardirq (hardirq-safe); held with softirq enabled (softirq-unsafe)". */
+function usageSummary(chars: UsageChar[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i += 2) {
+    const [w, r] = [chars[i], chars[i + 1]];
+    const state = w.slot.split('-')[0];
+    const ctx = state === 'reclaim_fs' ? 'fs reclaim' : state;
+    const enabled = state === 'reclaim_fs' ? 'fs reclaim allowed' : `${state}s enabled`;
+    const modes = (pred: (c: UsageChar) => boolean) => [w, r].filter(pred).map((c) => (c.slot.endsWith('write') ? 'write' : 'read'));
+    const both = modes((c) => c.meaning === 'both');
+    const safe = modes((c) => c.meaning === 'irq-safe' || c.meaning === 'both');
+    const unsafe = modes((c) => c.meaning === 'irq-unsafe' || c.meaning === 'both');
+    const how = (m: string[]) => (m.length === 2 ? '' : m[0] === 'read' ? ' for read' : '');
+    if (both.length) parts.push(`${ctx}: taken${how(both)} both inside ${ctx} and with ${enabled} - the inconsistency`);
+    else if (safe.length && unsafe.length) parts.push(`${ctx}: taken${how(safe)} inside ${ctx}, and${how(unsafe)} with ${enabled}`);
+    else if (safe.length) parts.push(`taken${how(safe)} inside ${ctx} (${state}-safe)`);
+    else if (unsafe.length) parts.push(`held${how(unsafe)} with ${enabled} (${state}-unsafe)`);
+  }
+  return parts.length ? parts.join('; ') : 'never used in interrupt context and never held with interrupts enabled (or a check=0 map like rcu_read_lock)';
 }
 
 // ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import {
   splitClassName,
 } from './decode.ts';
 import type {
+  ChainEdge,
   DecodedKind,
   DecodedLine,
   DecodedLock,
@@ -591,8 +592,8 @@ class Builder {
           i,
           'chain-link',
           depth === 0
-            ? `#0 is the lock being acquired now (${lt.name}); its stack is the current one.`
-            : `#${depth}: ${lt.name} was held when the next lock in the chain was taken... the stack below is where ${lt.name} was taken while the lock before it in the chain was held.`,
+            ? `Chain entry #0: ${lt.name}, the lock being acquired now. Its stack is the current one: the new dependency that closes the cycle.`
+            : `Chain entry #${depth}: ${lt.name}. The stack below was recorded earlier, when ${lt.name} was taken while chain entry #${depth - 1} was held.`,
           { lock: idx, stack: this.stack },
         );
         return true;
@@ -790,17 +791,22 @@ class Builder {
   private buildChain(): void {
     const r = this.report;
     if (r.kind === 'circular' && this.chainDepth.size > 0) {
-      const depths = [...this.chainDepth.keys()].sort((a, b) => a - b);
-      const nodes = depths.map((d) => ({ name: this.chainDepth.get(d)!.name, depth: d }));
-      const edges = [];
+      // A chain cut short may lack #0: it is the lock being acquired, named at the top.
+      const links = new Map<number, { name: string; stack?: number }>(this.chainDepth);
+      const acquiring = r.locks.find((l) => l.role === 'acquiring')?.name;
+      if (!links.has(0) && acquiring) links.set(0, { name: acquiring });
+      const depths = [...links.keys()].sort((a, b) => a - b);
+      const nodes = depths.map((d) => ({ name: links.get(d)!.name, depth: d }));
+      const edges: ChainEdge[] = [];
+      // `-> #N`'s stack is where #N was taken while #N-1 was held; gaps (cut chains) get no edge.
       for (let k = 1; k < depths.length; k++) {
-        const from = this.chainDepth.get(depths[k - 1])!;
-        const to = this.chainDepth.get(depths[k])!;
-        edges.push({ from: from.name, to: to.name, stack: to.stack });
+        if (depths[k] !== depths[k - 1] + 1) continue;
+        const to = links.get(depths[k])!;
+        edges.push({ from: links.get(depths[k - 1])!.name, to: to.name, stack: to.stack });
       }
-      const top = this.chainDepth.get(depths[depths.length - 1])!;
-      const zero = this.chainDepth.get(depths[0])!;
-      if (depths[0] === 0) edges.push({ from: top.name, to: zero.name, stack: zero.stack, isNew: true });
+      const zero = links.get(0);
+      const top = links.get(depths[depths.length - 1])!;
+      if (zero && depths.length > 1) edges.push({ from: top.name, to: zero.name, stack: zero.stack, isNew: true });
       r.chain = { nodes, edges, exists: r.chain?.exists };
       return;
     }

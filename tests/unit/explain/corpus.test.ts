@@ -160,6 +160,25 @@ describe('what the corpus decodes to', () => {
     expect(r.heldLocks?.locks.map((i) => r.locks[i].name)).toEqual(['fs_reclaim', 'shrinker_rwsem', '&type->s_umount_key#30']);
   });
 
+  it('a chain cut short still yields the cycle: #0 is the lock being acquired', () => {
+    const r = decodeLog(load('05-circular-rtw88-5.18-continuation.txt')).reports[0];
+    expect(r.chain?.nodes.map((n) => [n.name, n.depth])).toEqual([
+      ['&rtwdev->mutex', 0],
+      ['&local->iflist_mtx', 1],
+    ]);
+    expect(r.chain?.edges.map((e) => [e.from, e.to, !!e.isNew, e.stack !== undefined])).toEqual([
+      ['&rtwdev->mutex', '&local->iflist_mtx', false, true],
+      ['&local->iflist_mtx', '&rtwdev->mutex', true, false],
+    ]);
+    const ext4 = decodeLog(load('01-circular-syzbot-ext4-6.2.txt')).reports[0];
+    // #3 and #2 printed, #1 lost to the cut: no edge is invented across the gap.
+    expect(ext4.chain?.nodes.map((n) => n.depth)).toEqual([0, 2, 3]);
+    expect(ext4.chain?.edges.map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      '&journal->j_barrier -> &journal->j_checkpoint_mutex',
+      '&journal->j_checkpoint_mutex -> &sb->s_type->i_mutex_key#8',
+    ]);
+  });
+
   it('irq-safe -> unsafe: roles, printed lanes, dependency edge, both usage stacks', () => {
     const r = decodeLog(load('14-irq-safe-unsafe-pcspkr-6.14-mailquote.txt')).reports[0];
     expect(r.irqState).toBe('HARDIRQ');
