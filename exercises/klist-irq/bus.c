@@ -86,6 +86,6 @@ void pgtable_walk(struct intel_iommu *iommu, u64 pgd, u64 addr)
 {
 	for (int level = 4; level > 0; level--) {
 		pr_info("DMAR: pte level: %d, pte value: 0x%016llx\n", level, pgd + level);
-		iommu->ptes_dumped++;
+		WRITE_ONCE(iommu->ptes_dumped, iommu->ptes_dumped + 1);
 	}
 }

@@ -135,6 +135,9 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     maxSteps: opts.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
     maxTimeMs: opts.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs,
     maxMemory: opts.maxMemory ?? DEFAULT_BUDGETS.maxMemory,
+    // The lockset race check also flags the harness reading results after the
+    // fact; only exercises that grade races pay for it (and show its reports).
+    races: meta.checks.some((c) => c.kind === 'races'),
     ...(meta.cpus ? { cpus: meta.cpus } : {}),
   };
   const timed = (name: string, files: SourceFile[], options: RunOptions): RunResult => {

@@ -23,6 +23,11 @@ struct klist_iter {
 	struct klist_node	*i_cur;
 };
 
+/* The last reference is gone; the node's owner frees it. */
+static void klist_release(struct kref *kref)
+{
+}
+
 void klist_init(struct klist *k)
 {
 	INIT_LIST_HEAD(&k->k_list);
@@ -72,7 +77,7 @@ void klist_del(struct klist_node *n)
 	struct klist *k = n->n_klist;
 
 	spin_lock(&k->k_lock);
-	if (kref_put(&n->n_ref, NULL))
+	if (kref_put(&n->n_ref, klist_release))
 		list_del(&n->n_node);
 	spin_unlock(&k->k_lock);
 }
@@ -99,7 +104,7 @@ struct klist_node *klist_next(struct klist_iter *i)
 
 	if (last) {
 		next = to_klist_node(last->n_node.next);
-		kref_put(&last->n_ref, NULL);
+		kref_put(&last->n_ref, klist_release);
 	} else
 		next = to_klist_node(k->k_list.next);
 
@@ -120,7 +125,7 @@ void klist_iter_exit(struct klist_iter *i)
 
 	if (i->i_cur) {
 		spin_lock_irqsave(&k->k_lock, flags);
-		kref_put(&i->i_cur->n_ref, NULL);
+		kref_put(&i->i_cur->n_ref, klist_release);
 		spin_unlock_irqrestore(&k->k_lock, flags);
 		i->i_cur = NULL;
 	}
