@@ -74,7 +74,7 @@ interface RaceState {
   /** Task threads by pid (fast path of thread()). */
   tasks: Map<number, ThreadState>;
   fnIds: Map<string, number>;
-  /** Addresses of list heads and nodes seen in list events (their `next`; `prev` is 8 bytes on). */
+  /** Addresses of the `next` and `prev` (8 bytes on) of list heads and nodes seen in list events. */
   linkAddrs: Set<bigint>;
 }
 
@@ -438,31 +438,35 @@ function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
 // ---------------------------------------------------------------------------
 // Events
 
-function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
-  const rec: AccessRec = {
+function accessRec(s: RaceState, t: ThreadState, e: AccessEvent, lockset: LocksetId): AccessRec {
+  return {
     thread: t.key,
     ctx: e.ctx,
     write: e.write,
     marked: e.marked,
-    lockset: locksetOf(s, t, e.ctx, e.write),
+    lockset,
     rcuReader: t.rcuSince >= 0,
     seq: s.seq,
-    slot: 0,
+    slot: slotOf(s, t, e.ctx, e.write),
     addr: e.loc.addr,
     size: e.loc.size,
     label: e.loc.label,
   };
-  if (s.freed.size > 0 && checkFreed(s, t, e.loc.objId, rec)) return;
-  if (!e.write && s.entries.size > 0) {
+}
+
+function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
+  const lockset = locksetOf(s, t, e.ctx, e.write);
+  if (s.freed.has(e.loc.objId) && checkFreed(s, t, e.loc.objId, accessRec(s, t, e, lockset))) return;
+  if (s.linkAddrs.has(e.loc.addr)) {
     // Reading the `next` of an entry unlinked by list_del()/list_del_rcu() is
     // following a stale cursor; after list_del_init() it is list_empty(), which is fine.
-    const es = s.entries.get(e.loc.addr);
-    if (es?.removed && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.addr, rec);
+    const es = e.write ? undefined : s.entries.get(e.loc.addr);
+    if (es?.removed && es.removed.op !== 'list_del_init') checkRemoved(s, t, e.loc.addr, accessRec(s, t, e, lockset));
+    // List linkage (a head's or node's next/prev) is checked at list level, where
+    // the report can name the primitives; a second, field-level report of the
+    // same race would only be noise.
+    return;
   }
-  // List linkage (a head's or node's next/prev) is checked at list level, where
-  // the report can name the primitives; a second, field-level report of the
-  // same race would only be noise.
-  if (s.linkAddrs.size > 0 && (s.linkAddrs.has(e.loc.addr) || s.linkAddrs.has(e.loc.addr - 8n))) return;
   let byField = s.fields.get(e.loc.objId);
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
   let loc = byField.get(e.loc.field);
@@ -472,9 +476,9 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
       // Plain initialisation is forgiven (Eraser), but an owner access made
       // under a lock or with IRQs/BH/preemption off says the owner expects
       // company: keep it as a partner for the first other thread.
-      if (rec.lockset !== EMPTY) {
-        rec.slot = slotOf(s, t, e.ctx, e.write);
-        loc.candidate = intersect(s.table, loc.candidate, rec.lockset);
+      if (lockset !== EMPTY) {
+        const rec = accessRec(s, t, e, lockset);
+        loc.candidate = intersect(s.table, loc.candidate, lockset);
         if (rec.write) loc.exclusiveWrite = true;
         remember(loc.history, rec.slot, rec);
       }
@@ -482,8 +486,7 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
     }
     loc.phase = loc.exclusiveWrite ? 'shared-modified' : 'shared';
   }
-  rec.slot = slotOf(s, t, e.ctx, e.write);
-  checkShared(s, loc, rec);
+  checkShared(s, loc, accessRec(s, t, e, lockset));
 }
 
 function isRemoval(op: ListOp): boolean {
@@ -552,8 +555,8 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     if (checkFreed(s, t, e.head.objId, rec)) return;
     if (e.entry && checkFreed(s, t, e.entry.objId, { ...rec, addr: e.entry.addr, label: e.entry.label })) return;
   }
-  s.linkAddrs.add(headAddr);
-  if (e.entry) s.linkAddrs.add(e.entry.addr);
+  if (!s.linkAddrs.has(headAddr)) s.linkAddrs.add(headAddr).add(headAddr + 8n);
+  if (e.entry && !s.linkAddrs.has(e.entry.addr)) s.linkAddrs.add(e.entry.addr).add(e.entry.addr + 8n);
   if (e.entry) {
     const entry = e.entry;
     if (!write) {
