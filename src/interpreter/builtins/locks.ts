@@ -597,7 +597,8 @@ function localLock(irq: Irq) {
     if (irq === 'irqsave') flagsRef = yield* evLval(c, 1);
     const flags = yield* enterIrq(c, irq, irq === 'none' ? 'local_lock' : `local_lock_${irq}`);
     if (flagsRef) store(c.I, flagsRef, mkInt(ULONG, flags));
-    preemptDisable(k);
+    // Only plain local_lock() disables preemption; the _irq variants rely on IRQs being off.
+    if (irq === 'none') preemptDisable(k);
     const inst = yield* lockArg(c, 0, 'local_lock_t');
     if (!inst) return VOIDV;
     acquireEvent(k, inst, { api: c.name, read: 0 });
@@ -614,8 +615,8 @@ function localUnlock(irq: Irq) {
     const flags = irq === 'irqsave' ? yield* evInt(c, 1) : 0n;
     releaseEvent(k, inst, c.name);
     drop(inst, k.cur.task, false);
-    preemptEnable(k);
-    yield* exitIrq(c, irq, irq === 'none' ? 'local_unlock' : `local_unlock_${irq}`, flags);
+    if (irq === 'none') preemptEnable(k);
+    yield* exitIrq(c, irq, irq === 'irqsave' ? 'local_unlock_irqrestore' : irq === 'irq' ? 'local_unlock_irq' : 'local_unlock', flags);
     return VOIDV;
   };
 }
