@@ -807,6 +807,7 @@ class Builder {
       const zero = links.get(0);
       const top = links.get(depths[depths.length - 1])!;
       if (zero && depths.length > 1) edges.push({ from: top.name, to: zero.name, stack: zero.stack, isNew: true });
+      for (const e of edges) if (e.stack !== undefined) e.lines = [r.stacks[e.stack].title, ...r.stacks[e.stack].lines];
       r.chain = { nodes, edges, exists: r.chain?.exists };
       return;
     }

@@ -27,11 +27,14 @@ const KERNEL_TAG = /^kernel:[ \t]?/;
 const KMSG = /^\d{1,2},\d+,\d+,[-cA-Za-z+]*;/;
 const LEVEL = /^<\d{1,2}>/;
 const TIMESTAMP = /^\[[ \t]*\d+\.\d+\]/;
+// `dmesg -T`: [Sat Nov 21 09:44:37 2026]; `dmesg --time-format iso`: 2026-11-21T09:44:37,123456+00:00
+const TIMESTAMP_HUMAN = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/;
+const TIMESTAMP_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[,.]\d+(?:Z|[+-]\d\d:?\d\d) /;
 const CALLER = /^\[[ \t]*[TC]\d+\]/;
 const SYSLOG_NL = /^#012/;
 const BAR = /^\|(?=[ \t])/;
 
-const PATTERNS = [QUOTE, SYSLOG_BSD, SYSLOG_KMSG, SYSLOG_ISO, KMSG, LEVEL, TIMESTAMP, CALLER, SYSLOG_NL, KERNEL_TAG, BAR];
+const PATTERNS = [QUOTE, SYSLOG_BSD, SYSLOG_KMSG, SYSLOG_ISO, KMSG, LEVEL, TIMESTAMP, TIMESTAMP_HUMAN, TIMESTAMP_ISO, CALLER, SYSLOG_NL, KERNEL_TAG, BAR];
 
 /**
  * Strip decoration repeatedly until nothing more matches. Decoration may be

@@ -188,6 +188,8 @@ export interface ChainEdge {
   to: string;
   /** Index into the report's stacks: where `to` was taken while holding `from`. */
   stack?: number;
+  /** The input lines (1-based) of that stack, title included. */
+  lines?: number[];
   /** The dependency being added when lockdep reported (closes the cycle). */
   isNew?: boolean;
 }

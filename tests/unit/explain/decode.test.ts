@@ -85,6 +85,8 @@ describe('log prefixes', () => {
     expect(peel('4,1072,209927860,-;=====').rest).toBe('=====');
     expect(peel('-> #1 (x){....}:').rest).toBe('-> #1 (x){....}:');
     expect(peel('>ffff88801d094080: fb fb').rest).toBe('>ffff88801d094080: fb fb');
+    expect(peel('[Sat Nov 21 09:44:37 2026] WARNING: inconsistent lock state').rest).toBe('WARNING: inconsistent lock state');
+    expect(peel('2026-11-21T09:44:37,123456+00:00 lock(A);').rest).toBe('lock(A);');
   });
 });
 
@@ -152,6 +154,7 @@ describe('cutting logs into reports', () => {
     const e = r.chain!.edges[0];
     expect(r.stacks[e.stack!].label).toBe('-> #1');
     expect(r.stacks[e.stack!].frames).toEqual(['lock_acquire', 'i']);
+    expect(e.lines).toEqual([20, 21, 22]);
     expect(r.scenario?.columns).toBe('printed');
     expect(r.scenario?.lanes[1].steps.map((s) => s.lock)).toEqual(['C', 'A']);
     expect(r.lesson).toBe(LESSONS.circular);
