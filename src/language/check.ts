@@ -12,7 +12,6 @@ import type {
   Block,
   Expr,
   Field,
-  FunctionDecl,
   FunctionDef,
   Initializer,
   Program,
@@ -22,7 +21,12 @@ import type {
   VarDecl,
 } from './ast.ts';
 import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
+import { allFields, collectGlobals, KERNEL_STRUCTS, walkStmts, where, type Globals } from './check-globals.ts';
 import { diag } from './diagnostics.ts';
+import { closest, maybe, suggest } from './suggest.ts';
+
+export { closest } from './suggest.ts';
+export { KERNEL_STRUCTS } from './check-globals.ts';
 
 export interface CheckOptions {
   /** Every name the runtime provides: functions, macros used as calls, constants (`current`, `NULL`, `GFP_KERNEL`). */
@@ -30,15 +34,6 @@ export interface CheckOptions {
   /** Struct tags the runtime implements (`mutex`, `list_head`...); defaults to KERNEL_STRUCTS. */
   kernelStructs?: ReadonlySet<string>;
 }
-
-/** Kernel structs usable by value without a definition in the program. */
-export const KERNEL_STRUCTS: ReadonlySet<string> = new Set([
-  'mutex', 'rw_semaphore', 'semaphore', 'list_head', 'hlist_head', 'hlist_node', 'lockdep_map', 'lock_class_key',
-  'rcu_head', 'callback_head', 'task_struct', 'work_struct', 'delayed_work', 'timer_list', 'tasklet_struct',
-  'completion', 'kref', 'wait_queue_head', 'llist_head', 'llist_node', 'irq_work', 'srcu_struct', 'rt_mutex',
-  'ww_mutex', 'ww_acquire_ctx', 'ww_class', 'local_lock', 'seqcount', 'percpu_rw_semaphore', 'xarray', 'ida', 'idr',
-  'cpumask', 'workqueue_struct', 'kthread_worker', 'kthread_work', 'hrtimer', 'page', 'device', 'rb_node', 'rb_root',
-]);
 
 /** Arguments that name a struct member, not a variable: builtin -> index. */
 const MEMBER_ARG: Record<string, number> = {
@@ -80,16 +75,6 @@ const RETURNS_TYPE_ARG = new Set([
   'container_of', 'container_of_const', 'list_entry', 'list_first_entry', 'list_last_entry', 'list_first_entry_or_null',
   'list_last_entry_or_null', 'list_entry_rcu', 'list_first_or_null_rcu', 'hlist_entry', 'hlist_entry_safe',
 ]);
-
-interface Globals {
-  functions: Map<string, FunctionDef | FunctionDecl>;
-  vars: Map<string, VarDecl>;
-  enumConsts: Set<string>;
-  typedefs: Map<string, TypeNode>;
-  structs: Map<string, StructDecl>;
-  /** Struct tags merely mentioned (forward declarations). */
-  forward: Set<string>;
-}
 
 interface Ctx {
   g: Globals;
@@ -145,124 +130,6 @@ function checkAll(program: Program, opts: CheckOptions): Diagnostic[] {
 }
 
 // ---------------------------------------------------------------------------
-// Globals and duplicates
-
-function collectGlobals(program: Program, cx: Ctx): void {
-  const { g } = cx;
-  const seenNames = new Map<string, { kind: string; pos: SourcePos; defines: boolean }>();
-  const dup = (name: string, pos: SourcePos, kind: string, defines: boolean) => {
-    const prev = seenNames.get(name);
-    if (prev && prev.defines && defines) {
-      cx.out.push(diag(pos, `redefinition of '${name}'`, `previous definition of '${name}' was at ${where(prev.pos)}; rename one of them or remove the duplicate`));
-      return;
-    }
-    if (prev && prev.kind !== kind && !(prev.kind === 'function' && kind === 'function')) {
-      cx.out.push(diag(pos, `'${name}' redeclared as a different kind of symbol`, `previous declaration at ${where(prev.pos)}`));
-      return;
-    }
-    if (!prev || defines) seenNames.set(name, { kind, pos, defines });
-  };
-  for (const d of program.decls) {
-    switch (d.kind) {
-      case 'FunctionDef': {
-        dup(d.name, d.pos, 'function', true);
-        g.functions.set(d.name, d);
-        break;
-      }
-      case 'FunctionDecl':
-        dup(d.name, d.pos, 'function', false);
-        if (!g.functions.has(d.name) || g.functions.get(d.name)!.kind === 'FunctionDecl') g.functions.set(d.name, d);
-        break;
-      case 'VarDecl': {
-        const defines = !d.storage.extern;
-        dup(d.name, d.pos, 'variable', defines);
-        if (!g.vars.has(d.name) || defines) g.vars.set(d.name, d);
-        break;
-      }
-      case 'TypedefDecl': {
-        const prev = g.typedefs.get(d.name);
-        if (prev) cx.out.push(diag(d.pos, `redefinition of typedef '${d.name}'`, 'remove one of the typedefs'));
-        g.typedefs.set(d.name, d.type);
-        break;
-      }
-      case 'StructDecl':
-        if (d.name === null) break;
-        if (d.fields) {
-          const prev = g.structs.get(d.name);
-          if (prev) cx.out.push(diag(d.pos, `redefinition of '${d.union ? 'union' : 'struct'} ${d.name}'`, `previous definition at ${where(prev.pos)}`));
-          else g.structs.set(d.name, d);
-          checkDuplicateFields(cx, d);
-        } else g.forward.add(d.name);
-        break;
-      case 'EnumDecl':
-        for (const m of d.members ?? []) {
-          dup(m.name, m.pos, 'enumerator', true);
-          g.enumConsts.add(m.name);
-        }
-        break;
-    }
-  }
-  // Local struct definitions are global tags in the simulation too.
-  for (const d of program.decls) if (d.kind === 'FunctionDef') collectLocalTypes(cx, d.body);
-}
-
-function collectLocalTypes(cx: Ctx, s: Stmt): void {
-  walkStmts(s, (st) => {
-    if (st.kind !== 'TypeDeclStmt') return;
-    const d = st.decl;
-    if (d.kind === 'StructDecl' && d.name && d.fields && !cx.g.structs.has(d.name)) cx.g.structs.set(d.name, d);
-    if (d.kind === 'TypedefDecl') cx.g.typedefs.set(d.name, d.type);
-    if (d.kind === 'EnumDecl') for (const m of d.members ?? []) cx.g.enumConsts.add(m.name);
-  });
-}
-
-function walkStmts(s: Stmt, f: (s: Stmt) => void): void {
-  f(s);
-  switch (s.kind) {
-    case 'Block':
-      for (const i of s.items) walkStmts(i, f);
-      break;
-    case 'If':
-      walkStmts(s.then, f);
-      if (s.else) walkStmts(s.else, f);
-      break;
-    case 'While':
-    case 'DoWhile':
-    case 'For':
-    case 'Switch':
-    case 'ForEach':
-    case 'ScopedGuard':
-      walkStmts(s.body, f);
-      break;
-    case 'Labeled':
-      walkStmts(s.stmt, f);
-      break;
-  }
-}
-
-function checkDuplicateFields(cx: Ctx, d: StructDecl): void {
-  const seen = new Map<string, SourcePos>();
-  for (const f of allFields(d)) {
-    if (!f.name) continue;
-    const prev = seen.get(f.name);
-    if (prev) cx.out.push(diag(f.pos, `duplicate member '${f.name}'`, `'${f.name}' is already a member at line ${prev.line}`));
-    else seen.set(f.name, f.pos);
-  }
-}
-
-/** Fields including those of anonymous struct/union members. */
-function allFields(d: StructDecl): Field[] {
-  const out: Field[] = [];
-  for (const f of d.fields ?? []) {
-    if (f.name === null && f.type.kind === 'StructType' && f.type.def) out.push(...allFields(f.type.def));
-    else out.push(f);
-  }
-  return out;
-}
-
-const where = (p: SourcePos) => `${p.file}:${p.line}:${p.col}`;
-
-// ---------------------------------------------------------------------------
 // Types
 
 function checkFieldType(cx: Ctx, f: Field): void {
@@ -309,52 +176,6 @@ function checkType(cx: Ctx, t: TypeNode, pos: SourcePos, needsComplete: boolean,
     default:
       return;
   }
-}
-
-function maybe(name: string, candidates: Iterable<string>): string {
-  const s = closest(name, candidates);
-  return s ? `; did you mean '${s}'?` : '';
-}
-
-function suggest(name: string, candidates: Iterable<string>): string | undefined {
-  const s = closest(name, candidates);
-  return s ? `did you mean '${s}'?` : undefined;
-}
-
-/** Nearest candidate by edit distance (a swap of two letters counts as one edit), if close enough to be a typo. */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  // One- and two-letter names are too short for a guess to be more than noise.
-  const limit = name.length <= 2 ? 0 : name.length <= 5 ? 1 : Math.floor(name.length / 3);
-  if (limit === 0) return undefined;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    if (c === name || Math.abs(c.length - name.length) > limit) continue;
-    const d = editDistance(name, c);
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= limit ? best : undefined;
-}
-
-/** Optimal string alignment distance. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        rows[0].push(j);
-        continue;
-      }
-      let v = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
-      rows[i].push(v);
-    }
-  }
-  return rows[a.length][b.length];
 }
 
 /** Follow typedefs to the underlying type. */
