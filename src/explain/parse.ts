@@ -857,7 +857,7 @@ export function decodeLines(text: string): { lines: DecodedLine[]; reports: Deco
   let cur: Builder | undefined;
   for (let i = 0; i < lines.length; i++) {
     const body = lines[i].body;
-    const h = matchHeader(body);
+    const h = matchHeader(body) ?? lockdepShaped(lines, i);
     if (h && !(cur && !cur.closed && cur.report.kind === 'unknown' && i - (cur.report.start - 1) <= 2 && body.startsWith('DEBUG_LOCKS_WARN_ON'))) {
       if (cur) cur.close();
       const irqState = h.kind === 'irq-safe-unsafe' ? h.m[1] : undefined;
@@ -890,6 +890,21 @@ export function decodeLines(text: string): { lines: DecodedLine[]; reports: Deco
         : 'Not part of a recognised report (other kernel output, mail text, or a line the decoder does not know).';
   }
   return { lines, reports };
+}
+
+/**
+ * A report lockdep prints in its usual frame but whose header the tables do
+ * not know (a newer kernel's check): `====`, `WARNING: ...`, the kernel ident,
+ * `----`. Decoded as `unknown` rather than dropped.
+ */
+function lockdepShaped(lines: DecodedLine[], i: number): { kind: DecodedKind; m: RegExpExecArray } | undefined {
+  const body = lines[i].body;
+  if (!/^(?:\[ )?(?:WARNING|BUG|INFO): /.test(body) || body.length > 200) return undefined;
+  const prev = lines[i - 1]?.body ?? '';
+  const ident = lines[i + 1]?.body ?? '';
+  const dashes = lines[i + 2]?.body ?? '';
+  if (!/^={10,}$/.test(prev) || !/^-{10,}$/.test(dashes) || !parseKernelIdent(ident)) return undefined;
+  return { kind: 'unknown', m: /.*/.exec(body)! };
 }
 
 /** Split on \n, \r\n or \r without regex backtracking; keeps a final empty line only if the text ends without newline... */

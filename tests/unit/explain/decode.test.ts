@@ -237,6 +237,14 @@ describe('header variants across kernel versions', () => {
       expect(decodeLog(`=====\n${header}\n`).reports.map((r) => r.kind)).toEqual([kind]);
     });
   }
+  it('an unknown header in lockdep\'s frame is an unknown report; KASAN is not', () => {
+    const d = decodeLog('=====================\nWARNING: some future lockdep check failed\n7.1.0 #1 Not tainted\n---------------------\nx/1 is trying to acquire lock:\n');
+    expect(d.reports.map((r) => r.kind)).toEqual(['unknown']);
+    expect(d.lines[4].placed).toBe(true);
+    const k = decodeLog('==================================================================\nBUG: KASAN: use-after-free in f+0x1/0x2\nRead of size 8 at addr ffff88801d094088 by task a/1\n');
+    expect(k.reports).toEqual([]);
+  });
+
   it('prose that quotes a header mid-sentence is not a report', () => {
     expect(decodeLog('kernel test robot reported "WARNING: held lock freed!" triggered by').reports).toEqual([]);
     expect(decodeLog('Subject: [syzbot] WARNING: Nested lock was not taken').reports).toEqual([]);
