@@ -42,7 +42,7 @@ export function heldSlot(ts: TaskState, depth: number): HeldLock {
     h = {
       cls: undefined as unknown as LockClass,
       instance: undefined as unknown as LockdepMap,
-      acquireStack: [],
+      stack: [],
       irqContext: 0,
       trylock: false,
       read: 0,

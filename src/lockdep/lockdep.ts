@@ -12,7 +12,7 @@ import { createChainCache, hlockId, iterateChainKey, lookupChainCacheAdd, type C
 import { className, createRegistry, mapInfo, registerLockClass, reinitMap, type ClassRegistry } from './classes.ts';
 import { addEdge, bfs, calcDep, calcDepb, findEdge, rootNode, usageMatch, usageSkip, type BfsCounter, type BfsNode } from './graph.ts';
 import { copyHeld, findHeldLock, heldSlot, lookUpClass, newCpuState, newTaskState } from './held-locks.ts';
-import { dumpStack, callerFrame, heldLocksLines, synth, withLockFunction, type PrintEnv } from './reports/common.ts';
+import { dumpStack, callerFrame, heldLocksLines, lockStack, synth, type PrintEnv } from './reports/common.ts';
 import { circularReport } from './reports/circular.ts';
 import { inconsistentReport, type IrqView } from './reports/inconsistent.ts';
 import { irqInversionReport } from './reports/irq-inversion.ts';
@@ -160,7 +160,7 @@ interface MarkCtx {
 }
 
 function markTrace(m: MarkCtx, h: HeldLock): Stack {
-  if (m.source === enum_MARK_ACQUIRE) return [synth('lock_acquire'), ...h.acquireStack];
+  if (m.source === enum_MARK_ACQUIRE) return [synth('lock_acquire'), ...lockStack(h)];
   if (m.source === enum_MARK_HARDIRQS_ON) return [synth('lockdep_hardirqs_on_prepare'), synth('trace_hardirqs_on'), ...m.ctx.stack];
   return [synth('lockdep_softirqs_on'), synth('__local_bh_enable_ip'), ...m.ctx.stack];
 }
@@ -172,7 +172,7 @@ function markInternal(m: MarkCtx): string[] {
 }
 
 function markStack(m: MarkCtx, h: HeldLock): Stack {
-  return m.source === enum_MARK_ACQUIRE ? h.acquireStack : m.ctx.stack;
+  return m.source === enum_MARK_ACQUIRE ? lockStack(h) : m.ctx.stack;
 }
 
 function printUsageBug(m: MarkCtx, h: HeldLock, prevBit: number, newBit: number): void {
@@ -224,6 +224,22 @@ function markLock(m: MarkCtx, h: HeldLock, bit: number): boolean {
     return ok || !failed(m.st);
   }
   return true;
+}
+
+/** The usage bits mark_usage() would set for this acquisition (all set already: nothing to do). */
+function usageNeeded(h: HeldLock, hardirqContext: number, softirqContext: number, softirqsEnabled: boolean): number {
+  let need = 1 << (h.read ? LOCK_USED_READ : LOCK_USED);
+  if (h.check) {
+    if (!h.trylock) {
+      if (hardirqContext) need |= 1 << (h.read ? LOCK_USED_IN_HARDIRQ_READ : LOCK_USED_IN_HARDIRQ);
+      if (softirqContext) need |= 1 << (h.read ? LOCK_USED_IN_SOFTIRQ_READ : LOCK_USED_IN_SOFTIRQ);
+    }
+    if (!h.hardirqsOff) {
+      need |= 1 << (h.read ? LOCK_ENABLED_HARDIRQ_READ : LOCK_ENABLED_HARDIRQ);
+      if (softirqsEnabled) need |= 1 << (h.read ? LOCK_ENABLED_SOFTIRQ_READ : LOCK_ENABLED_SOFTIRQ);
+    }
+  }
+  return need;
 }
 
 /** mark_usage(): the bits an acquisition sets. */
@@ -292,7 +308,7 @@ function checkIrqUsage(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: Even
   if (!back) return true;
   const pair = findExclusiveMatch(back.cls.usageMask, fwd.cls.usageMask);
   if (!pair) return true;
-  const trace = [synth('lock_acquire'), ...next.acquireStack];
+  const trace = [synth('lock_acquire'), ...lockStack(next)];
   const view = viewOf(cpu, ts);
   raise(st, () => irqSafeUnsafeReport(st.pe, ts, ctx, view, prev, next, back, fwd, pair.bit, pair.exclBit, trace));
   return false;
@@ -310,7 +326,7 @@ function checkPrevAdd(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: Event
     if (prev.cls === next.cls) {
       raise(st, () => recursiveReport(st.pe, ts, ctx, next, prev));
     } else {
-      const current: Stack = [synth('check_prev_add'), synth('validate_chain'), synth('__lock_acquire'), synth('lock_acquire'), ...next.acquireStack];
+      const current: Stack = [synth('check_prev_add'), synth('validate_chain'), synth('__lock_acquire'), synth('lock_acquire'), ...lockStack(next)];
       raise(st, () => circularReport(st.pe, ts, ctx, next, prev, target, current));
     }
     return !failed(st);
@@ -322,7 +338,7 @@ function checkPrevAdd(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: Event
     existing.depb |= calcDepb(prev.read, next.read);
     return true;
   }
-  if (!tr.trace) tr.trace = [synth('lock_acquire'), ...next.acquireStack];
+  if (!tr.trace) tr.trace = [synth('lock_acquire'), ...lockStack(next)];
   addEdge(prev.cls, next.cls, calcDep(prev.read, next.read), calcDepb(prev.read, next.read), tr.trace);
   return true;
 }
@@ -357,19 +373,6 @@ function validateChain(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: Even
 // ---------------------------------------------------------------------------
 // Acquire / release
 
-interface AcquireArgs {
-  cls: LockClass;
-  instance: LockdepMap;
-  read: ReadMode;
-  trylock: boolean;
-  check: boolean;
-  hardirqsOff: boolean;
-  nestLock: LockdepMap | undefined;
-  stack: Stack;
-  api: string;
-  references: number;
-}
-
 function debugLocksWarn(st: LockdepState, ts: TaskState, ctx: EventContext, cond: string): void {
   raise(st, () =>
     internalReport(
@@ -383,43 +386,65 @@ function debugLocksWarn(st: LockdepState, ts: TaskState, ctx: EventContext, cond
   );
 }
 
-/** __lock_acquire() once the class is known. Returns false when lockdep stops processing it. */
-function lockAcquireClass(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: EventContext, a: AcquireArgs): boolean {
+/**
+ * __lock_acquire() once the class is known. Returns false when lockdep stops
+ * processing it. Positional arguments: this is the hot path and allocates
+ * nothing when the chain is cached and the usage bits are already set.
+ */
+function lockAcquireClass(
+  st: LockdepState,
+  ts: TaskState,
+  cpu: CpuState,
+  ctx: EventContext,
+  cls: LockClass,
+  instance: LockdepMap,
+  read: ReadMode,
+  trylock: boolean,
+  check: boolean,
+  hardirqsOff: boolean,
+  nestLock: LockdepMap | undefined,
+  stack: Stack,
+  api: string,
+  references: number,
+): boolean {
   const depth = ts.depth;
   if (depth >= MAX_LOCK_DEPTH) {
     debugLocksWarn(st, ts, ctx, 'depth >= MAX_LOCK_DEPTH');
     return false;
   }
-  if (depth && a.nestLock) {
+  if (depth && nestLock) {
     const top = ts.held[depth - 1];
-    if (top.cls === a.cls) {
-      top.references = Math.max(top.references, 1) + Math.max(a.references, 1);
+    if (top.cls === cls) {
+      top.references = Math.max(top.references, 1) + Math.max(references, 1);
       return true;
     }
   }
   const h = heldSlot(ts, depth);
-  h.cls = a.cls;
-  h.instance = a.instance;
-  h.acquireStack = a.stack;
+  h.cls = cls;
+  h.instance = instance;
+  h.stack = stack;
   h.irqContext = irqContextOf(cpu, ts);
-  h.trylock = a.trylock;
-  h.read = a.read;
-  h.check = a.check;
-  h.hardirqsOff = a.hardirqsOff;
-  h.references = a.references;
-  h.nestLock = a.nestLock;
-  h.api = a.api;
+  h.trylock = trylock;
+  h.read = read;
+  h.check = check;
+  h.hardirqsOff = hardirqsOff;
+  h.references = references;
+  h.nestLock = nestLock;
+  h.api = api;
 
-  if (!a.trylock) {
+  if (!trylock) {
     const taskCtx = taskWaitContext(cpu.hardirqContext, ts.softirqContext, !!ctx.hardirqThreaded, st.pe.nesting);
-    if (waitContextInvalid(a.cls, h.irqContext, ts.held, depth, taskCtx, st.pe.nesting)) {
+    if (waitContextInvalid(cls, h.irqContext, ts.held, depth, taskCtx, st.pe.nesting)) {
       raise(st, () => invalidWaitContextReport(st.pe, ts, ctx, h, taskCtx));
       if (failed(st)) return false;
     }
   }
 
-  const m: MarkCtx = { st, ts, cpu, ctx, source: enum_MARK_ACQUIRE, he: cpu.hardirqsEnabled };
-  if (!markUsage(m, h)) return false;
+  const need = usageNeeded(h, cpu.hardirqContext, ts.softirqContext, ts.softirqsEnabled);
+  if ((cls.usageMask & need) !== need) {
+    const m: MarkCtx = { st, ts, cpu, ctx, source: enum_MARK_ACQUIRE, he: cpu.hardirqsEnabled };
+    if (!markUsage(m, h)) return false;
+  }
 
   let key = ts.currChainKey;
   let chainHead = depth === 0;
@@ -428,10 +453,10 @@ function lockAcquireClass(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: E
     key = INITIAL_CHAIN_KEY;
     chainHead = true;
   }
-  key = iterateChainKey(key, hlockId(a.cls.idx, a.read));
+  key = iterateChainKey(key, hlockId(cls.idx, read));
 
-  if (a.nestLock && !isHeld(st, ts, a.nestLock)) {
-    const nest = a.nestLock;
+  if (nestLock && !isHeld(st, ts, nestLock)) {
+    const nest = nestLock;
     raise(st, () => nestedLockReport(st.pe, ts, ctx, h, mapInfo(st.reg, nest).name));
     if (failed(st)) return false;
   }
@@ -448,7 +473,7 @@ function lockAcquireClass(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: E
         ctx,
         ['BUG: MAX_LOCK_DEPTH too low!', 'turning off the locking correctness validator.'],
         [`depth: ${ts.depth}  max: ${MAX_LOCK_DEPTH}!`, ...heldLocksLines(ts, st.pe.nesting)],
-        h.acquireStack,
+        lockStack(h),
       ),
     );
     return false;
@@ -509,7 +534,7 @@ function verifyLockUnused(st: LockdepState, ts: TaskState, ctx: EventContext, e:
   const h: HeldLock = {
     cls,
     instance: e.lock,
-    acquireStack: withLockFunction(ctx.stack, e.api),
+    stack: ctx.stack,
     irqContext: 2,
     trylock: false,
     read: e.read,
@@ -538,36 +563,14 @@ export function lockAcquire(st: LockdepState, e: Extract<KernelEvent, { kind: 'a
   // read_lock_is_recursive(): forced by the self-test, or called in_interrupt().
   if (read && e.lock.lockType === 'rwlock_t' && (st.config.forceReadLockRecursive || inInterrupt(ctx))) read = 2;
   const cpu = cpuOf(st, ctx);
-  lockAcquireClass(st, ts, cpu, ctx, {
-    cls,
-    instance: e.lock,
-    read,
-    trylock: e.trylock,
-    check: e.check && !cls.novalidate,
-    hardirqsOff: !ctx.hardirqsEnabled,
-    nestLock: e.nestLock,
-    stack: withLockFunction(ctx.stack, e.api),
-    api: e.api,
-    references: 0,
-  });
+  lockAcquireClass(st, ts, cpu, ctx, cls, e.lock, read, e.trylock, e.check && !cls.novalidate, !ctx.hardirqsEnabled, e.nestLock, ctx.stack, e.api, 0);
 }
 
 /** reacquire_held_locks(): put back the entries above a removed/changed one, re-running the checks. */
 function reacquire(st: LockdepState, ts: TaskState, ctx: EventContext, saved: HeldLock[]): boolean {
   const cpu = cpuOf(st, ctx);
   for (const h of saved) {
-    const ok = lockAcquireClass(st, ts, cpu, ctx, {
-      cls: h.cls,
-      instance: h.instance,
-      read: h.read,
-      trylock: h.trylock,
-      check: h.check,
-      hardirqsOff: h.hardirqsOff,
-      nestLock: h.nestLock,
-      stack: h.acquireStack,
-      api: h.api,
-      references: h.references,
-    });
+    const ok = lockAcquireClass(st, ts, cpu, ctx, h.cls, h.instance, h.read, h.trylock, h.check, h.hardirqsOff, h.nestLock, h.stack, h.api, h.references);
     if (!ok) return false;
   }
   return true;

@@ -98,8 +98,8 @@ export interface LockList {
 export interface HeldLock {
   cls: LockClass;
   instance: LockdepMap;
-  /** Stack at acquire, lock function frame included; `at:` prints its caller. */
-  acquireStack: Stack;
+  /** The caller's stack at acquire (lockStack() adds the lock function's frame); `at:` prints its first frame. */
+  stack: Stack;
   irqContext: number;
   trylock: boolean;
   read: ReadMode;

@@ -4,7 +4,7 @@ import { taskName } from '../../events/format.ts';
 import { className } from '../classes.ts';
 import type { BfsNode } from '../graph.ts';
 import type { HeldLock, TaskState } from '../types.ts';
-import { banner, classLine, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, traceLines, type PrintEnv } from './common.ts';
+import { lockStack, banner, classLine, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, traceLines, type PrintEnv } from './common.ts';
 
 export const CIRCULAR_HEADER = 'WARNING: possible circular locking dependency detected';
 
@@ -14,7 +14,7 @@ export function circularReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, n
   const lines = banner(CIRCULAR_HEADER, pe.env.ident());
   lines.push(`${taskName(ts.task)} is trying to acquire lock:`, lockLine(next, n), '', 'but task is already holding lock:', lockLine(prev, n));
   lines.push('', 'which lock already depends on the new lock.', '', '', 'the existing dependency chain (in reverse order) is:');
-  const sites = [siteOf(next.acquireStack, `acquires ${className(next.cls)} while holding ${className(prev.cls)}: closes the cycle`), siteOf(prev.acquireStack, `${className(prev.cls)} is held here`)];
+  const sites = [siteOf(next.stack, `acquires ${className(next.cls)} while holding ${className(prev.cls)}: closes the cycle`), siteOf(prev.stack, `${className(prev.cls)} is held here`)];
   const locks = [reportLock(next.cls, 'acquiring', n), reportLock(prev.cls, 'holding', n)];
   for (let e: BfsNode | null = target; e; e = e.parent) {
     lines.push('', `-> #${e.depth}${classLine(e.cls, n)}:`);
@@ -36,7 +36,7 @@ export function circularReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, n
   lines.push(`  ${next.read ? 'rlock(' : 'lock('}${className(source)});`);
   lines.push('', ' *** DEADLOCK ***', '');
   lines.push(...heldLocksLines(ts, n), '', 'stack backtrace:');
-  lines.push(...dumpStack(pe.env, ctx, ['check_noncircular', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], next.acquireStack));
+  lines.push(...dumpStack(pe.env, ctx, ['check_noncircular', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
   const chain: string[] = [];
   for (let e: BfsNode | null = target; e; e = e.parent) chain.unshift(className(e.cls));
   return makeReport('circular', CIRCULAR_HEADER, lines, locks, sites, ts.task, ctx.cpu, chain);

@@ -93,6 +93,11 @@ export function withLockFunction(stack: Stack, api: string): Stack {
   return fn ? [synth(fn), ...stack] : stack;
 }
 
+/** The acquisition stack of a held lock as a lockdep trace shows it (built only when printed). */
+export function lockStack(h: HeldLock): Stack {
+  return withLockFunction(h.stack, h.api);
+}
+
 /** The `_RET_IP_` a lock API records: its caller, the first non-internal frame. */
 export function callerFrame(stack: Stack): Frame | undefined {
   for (const f of stack) if (!f.synthetic) return f;
@@ -110,7 +115,7 @@ export function classLine(cls: LockClass, nesting: boolean): string {
 
 /** print_lock(): `%px (name){....}-{o:i}, at: fn+0x../0x..`. */
 export function lockLine(h: HeldLock, nesting: boolean): string {
-  const at = callerFrame(h.acquireStack);
+  const at = callerFrame(h.stack);
   return formatAddr(h.instance.addr) + classLine(h.cls, nesting) + ', at: ' + (at ? formatSymbol(at) : '0x0');
 }
 

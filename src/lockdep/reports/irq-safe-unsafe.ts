@@ -5,7 +5,7 @@ import { className } from '../classes.ts';
 import type { BfsNode } from '../graph.ts';
 import type { HeldLock, TaskState } from '../types.ts';
 import { stateName, usageStr } from '../usage.ts';
-import { banner, classLine, dumpStack, heldLocksLines, irqStateTag, lockLine, makeReport, reportLock, siteOf, traceLines, type PrintEnv } from './common.ts';
+import { lockStack, banner, classLine, dumpStack, heldLocksLines, irqStateTag, lockLine, makeReport, reportLock, siteOf, traceLines, type PrintEnv } from './common.ts';
 import type { IrqView } from './inconsistent.ts';
 import { irqScenarioLines, shortestDependencies, shortestDependenciesBackwards } from './irq-paths.ts';
 
@@ -43,14 +43,14 @@ export function irqSafeUnsafeReport(
   lines.push('', 'the dependencies between the lock to be acquired', ` and ${irqclass}-irq-unsafe lock:`);
   lines.push(...shortestDependencies(forwardsEntry, currentTrace, n));
   lines.push('', 'stack backtrace:');
-  lines.push(...dumpStack(pe.env, ctx, ['check_irq_usage', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], next.acquireStack));
+  lines.push(...dumpStack(pe.env, ctx, ['check_irq_usage', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
   return makeReport(
     'irq-safe-unsafe',
     header,
     lines,
     [reportLock(next.cls, 'acquiring', n), reportLock(prev.cls, 'holding', n), reportLock(safe, 'safe', n), reportLock(unsafe, 'unsafe', n)],
     [
-      siteOf(next.acquireStack, `acquires ${className(next.cls)} while holding ${className(prev.cls)}: connects ${irqclass}-safe ${className(safe)} to ${irqclass}-unsafe ${className(unsafe)}`),
+      siteOf(next.stack, `acquires ${className(next.cls)} while holding ${className(prev.cls)}: connects ${irqclass}-safe ${className(safe)} to ${irqclass}-unsafe ${className(unsafe)}`),
       siteOf(safe.usageTraces[bit1], `${className(safe)} became ${irqclass}-irq-safe here (${usageStr[bit1]})`),
       siteOf(unsafe.usageTraces[bit2], `${className(unsafe)} became ${irqclass}-irq-unsafe here (${usageStr[bit2]})`),
     ],

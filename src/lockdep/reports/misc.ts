@@ -8,7 +8,7 @@ import type { EventContext, Frame, Report, Stack } from '../../events/types.ts';
 import { formatAddr, formatIp, taskName } from '../../events/format.ts';
 import { className } from '../classes.ts';
 import type { HeldLock, TaskState } from '../types.ts';
-import { banner, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, type PrintEnv } from './common.ts';
+import { lockStack, banner, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, type PrintEnv } from './common.ts';
 
 export const WAIT_HEADER = '[ BUG: Invalid wait context ]';
 export const UNLOCK_HEADER = 'WARNING: bad unlock balance detected!';
@@ -21,14 +21,14 @@ export function invalidWaitContextReport(pe: PrintEnv, ts: TaskState, ctx: Event
   const lines = banner(WAIT_HEADER, pe.env.ident());
   lines.push(`${taskName(ts.task)} is trying to lock:`, lockLine(next, n), 'other info that might help us debug this:', `context-{${taskCtx}:${taskCtx}}`);
   lines.push(...heldLocksLines(ts, n), 'stack backtrace:');
-  lines.push(...dumpStack(pe.env, ctx, ['print_lock_invalid_wait_context', '__lock_acquire', 'lock_acquire'], next.acquireStack));
-  const holders = ts.held.slice(0, ts.depth).map((h) => siteOf(h.acquireStack, `${className(h.cls)} is held here`));
+  lines.push(...dumpStack(pe.env, ctx, ['print_lock_invalid_wait_context', '__lock_acquire', 'lock_acquire'], lockStack(next)));
+  const holders = ts.held.slice(0, ts.depth).map((h) => siteOf(h.stack, `${className(h.cls)} is held here`));
   return makeReport(
     'invalid-wait-context',
     WAIT_HEADER,
     lines,
     [reportLock(next.cls, 'acquiring', n), ...ts.held.slice(0, ts.depth).map((h) => reportLock(h.cls, 'held', n))],
-    [siteOf(next.acquireStack, `${className(next.cls)} may not be taken in this context (invalid wait context)`), ...holders],
+    [siteOf(next.stack, `${className(next.cls)} may not be taken in this context (invalid wait context)`), ...holders],
     ts.task,
     ctx.cpu,
   );
@@ -60,7 +60,7 @@ export function heldLockFreedReport(pe: PrintEnv, ts: TaskState, ctx: EventConte
     FREED_HEADER,
     lines,
     [reportLock(hlock.cls, 'freed', pe.nesting)],
-    [siteOf(ctx.stack, `frees or re-initialises ${className(hlock.cls)} while it is held`), siteOf(hlock.acquireStack, `${className(hlock.cls)} was taken here`)],
+    [siteOf(ctx.stack, `frees or re-initialises ${className(hlock.cls)} while it is held`), siteOf(hlock.stack, `${className(hlock.cls)} was taken here`)],
     ts.task,
     ctx.cpu,
   );
@@ -74,7 +74,7 @@ export function returnToUserReport(pe: PrintEnv, ts: TaskState, ctx: EventContex
     USER_HEADER,
     lines,
     ts.held.slice(0, ts.depth).map((h) => reportLock(h.cls, 'held', pe.nesting)),
-    ts.held.slice(0, ts.depth).map((h) => siteOf(h.acquireStack, `${className(h.cls)} is taken here and never released`)),
+    ts.held.slice(0, ts.depth).map((h) => siteOf(h.stack, `${className(h.cls)} is taken here and never released`)),
     ts.task,
     ctx.cpu,
   );
@@ -89,7 +89,7 @@ export function stillHasLocksReport(pe: PrintEnv, ts: TaskState, ctx: EventConte
     header,
     lines,
     ts.held.slice(0, ts.depth).map((h) => reportLock(h.cls, 'held', pe.nesting)),
-    ts.held.slice(0, ts.depth).map((h) => siteOf(h.acquireStack, `${className(h.cls)} is taken here and never released`)),
+    ts.held.slice(0, ts.depth).map((h) => siteOf(h.stack, `${className(h.cls)} is taken here and never released`)),
     ts.task,
     ctx.cpu,
   );
@@ -97,7 +97,7 @@ export function stillHasLocksReport(pe: PrintEnv, ts: TaskState, ctx: EventConte
 
 export function nestedLockReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, hlock: HeldLock, nestName: string): Report {
   const lines = banner(NESTED_HEADER, pe.env.ident());
-  const dump = dumpStack(pe.env, ctx, ['__lock_acquire', 'lock_acquire'], hlock.acquireStack);
+  const dump = dumpStack(pe.env, ctx, ['__lock_acquire', 'lock_acquire'], lockStack(hlock));
   lines.push(`${taskName(ts.task)} is trying to lock:`, lockLine(hlock, pe.nesting), '', 'but this task is not holding:', nestName);
   lines.push('', 'stack backtrace:', ...dump, '', 'other info that might help us debug this:', ...heldLocksLines(ts, pe.nesting), '', 'stack backtrace:', ...dump);
   return makeReport(
@@ -105,7 +105,7 @@ export function nestedLockReport(pe: PrintEnv, ts: TaskState, ctx: EventContext,
     NESTED_HEADER,
     lines,
     [reportLock(hlock.cls, 'acquiring', pe.nesting)],
-    [siteOf(hlock.acquireStack, `${className(hlock.cls)} is taken with nest_lock ${nestName}, which is not held`)],
+    [siteOf(hlock.stack, `${className(hlock.cls)} is taken with nest_lock ${nestName}, which is not held`)],
     ts.task,
     ctx.cpu,
   );
