@@ -154,7 +154,6 @@ class Builder {
       const m = /([^ ]+\/\d+) still has locks held!/.exec(header);
       const t = m ? parseTaskWord(m[1]) : undefined;
       if (t) this.report.task = t;
-      this.section = 'head';
     }
     if (kind === 'kcsan-data-race') {
       this.report.summary = header.replace(/^BUG: KCSAN: /, '');
@@ -252,16 +251,20 @@ class Builder {
       return true;
     }
 
-    if (this.expectChainExists && body.includes('-->')) {
-      this.expectChainExists = false;
+    // These expectations are about the very next non-empty line only.
+    const wantChainExists = this.expectChainExists;
+    const wantDependency = this.expectDependency;
+    const wantNestName = this.expectNestName;
+    this.expectChainExists = this.expectDependency = this.expectNestName = false;
+
+    if (wantChainExists && body.includes('-->')) {
       const names = body.split('-->').map((s) => s.trim()).filter((s) => s.length > 0);
       r.chain = r.chain ?? { nodes: [], edges: [] };
       r.chain.exists = names;
       this.place(i, 'chain-exists', `The whole dependency path lockdep found: ${names.join(' -> ')}. Each arrow means "was held while taking".`);
       return true;
     }
-    if (this.expectDependency && body.includes('->')) {
-      this.expectDependency = false;
+    if (wantDependency && body.includes('->')) {
       const cut = body.indexOf('} -> (');
       const cut2 = cut >= 0 ? cut : body.indexOf('} -> ');
       if (cut2 >= 0) {
@@ -275,8 +278,7 @@ class Builder {
         }
       }
     }
-    if (this.expectNestName && /^[^ ()]+$/.test(body)) {
-      this.expectNestName = false;
+    if (wantNestName && /^[^ ()]+$/.test(body)) {
       const idx = this.addLock({ name: body }, 'nest', i);
       this.place(i, 'lock', `The nest lock ${body} that the annotation says must be held, but is not.`, { lock: idx });
       return true;
