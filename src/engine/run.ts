@@ -143,6 +143,8 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
         status = 'invalid';
         diagnostics.push(diagAt(e.pos, files[0]!.path, 'error', e.message));
       } else {
+        // A deadlock or panic is a finding about the program, like a report.
+        status = 'reported';
         diagnostics.push(diagAt(e.pos, files[0]!.path, 'note', e.message));
       }
     } else if (e instanceof KillTask) {
@@ -154,6 +156,7 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
     }
   }
   if (status === 'clean' && reports.length > 0) status = 'reported';
+  if (status === 'clean' && k.checks.some((c) => !c.passed)) status = 'reported';
   return {
     status,
     diagnostics,

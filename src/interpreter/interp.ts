@@ -416,7 +416,7 @@ function initObject(I: Interp, obj: MemObj, d: VarDecl, t: RType): void {
 // Memory access
 
 function pageFault(I: Interp, r: Ref, write: boolean): never {
-  const addr = r.obj ? addrOf(r) : (r.addr ?? 0n) + BigInt(r.obj ? 0 : r.off);
+  const addr = r.obj ? addrOf(r) : (r.addr ?? 0n);
   const hex = addr.toString(16).padStart(16, '0');
   if (addr < 0x1000n) {
     bug(I.k, [
@@ -1147,7 +1147,8 @@ export function* evalLval(I: Interp, e: Expr, sc: Scope): Gen<Ref> {
       const bv = yield* evalExpr(I, e.base, sc);
       const iv = toBig(yield* evalExpr(I, e.index, sc));
       const baseT = typeOfArrayish(I, e.base, sc);
-      if (baseT && baseT.k === 'array' && baseT.n > 0 && (iv < 0n || iv >= BigInt(baseT.n))) ubsanIndex(I, e, iv, baseT);
+      // One past the end is a valid address (`&a[n]`); anything further is UBSAN's.
+      if (baseT && baseT.k === 'array' && baseT.n > 0 && (iv < 0n || iv > BigInt(baseT.n))) ubsanIndex(I, e, iv, baseT);
       if (bv.k !== 'p') throw new StopRun('internal', 'subscripted value is neither array nor pointer', sc.fn, e.pos);
       const el = bv.t.to;
       const n = Number(iv) * sizeOf(el);

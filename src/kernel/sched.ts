@@ -5,7 +5,8 @@
  * policy is a plain object so an interleaving explorer can replace it.
  */
 import { emit, hardirq, KillTask, listening, ctxNow, printk, StopRun, type Kernel } from './kernel.ts';
-import { synthFrames, type Task } from './state.ts';
+import { stackOf, synthFrames, type Task } from './state.ts';
+import { callTraceLines } from '../events/format.ts';
 
 export interface SchedPolicy {
   /** The next task to run after `last` (null at start), or null when none is runnable. */
@@ -66,8 +67,9 @@ export function runScheduler(k: Kernel, policy: SchedPolicy, hooks: SchedHooks):
       t.state = 'dead';
       hooks.onTaskEnd(t);
       cpu.curr = cpu.idle;
-    } else if (t.state === 'runnable') {
-      // schedule() without sleeping: stays runnable, others go first.
+    } else if (t.state !== 'runnable') {
+      // The task sleeps: its CPU goes idle, and interrupts there now hit swapper/N.
+      cpu.curr = cpu.idle;
     }
   }
 }
@@ -131,6 +133,9 @@ function reportStuck(k: Kernel): void {
       printk(k, 3, `INFO: task ${t.comm}:${t.pid} blocked for more than 122 seconds.`);
       printk(k, 3, `      ${k.env.ident()}`);
       printk(k, 3, `"echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.`);
+      printk(k, 6, `task:${t.comm.padEnd(15)} state:D stack:0     pid:${t.pid}  ppid:2      flags:0x00004000`);
+      const top = synthFrames('__schedule', 'schedule', 'schedule_preempt_disabled', '__mutex_lock');
+      for (const l of callTraceLines({ ...ctxNow(k), stack: stackOf(t.exec, top) })) printk(k, 6, l);
     }
     k.cur = saved;
   }

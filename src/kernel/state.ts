@@ -200,6 +200,12 @@ const SYNTH: Record<string, [number, number]> = {
   cpu_startup_entry: [0x19, 0x20],
   do_idle: [0x1e2, 0x280],
   rcu_core: [0x2c6, 0x9a0],
+  __schedule: [0x3c4, 0xbc0],
+  schedule: [0x5d, 0x100],
+  schedule_preempt_disabled: [0x15, 0x30],
+  __mutex_lock: [0x4a1, 0xa30],
+  sysvec_apic_timer_interrupt: [0x8d, 0xb0],
+  asm_sysvec_apic_timer_interrupt: [0x16, 0x20],
   rcu_do_batch: [0x1b4, 0x5a0],
 };
 
