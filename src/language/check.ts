@@ -322,7 +322,9 @@ function checkStmt(cx: Ctx, s: Stmt): void {
       const ret = cx.fn ? resolve(cx, cx.fn.ret) : null;
       if (s.value) {
         checkExpr(cx, s.value);
-        if (ret?.kind === 'VoidType') cx.out.push(diag(s.pos, `'return' with a value, in function returning void`, `'${cx.fn!.name}' is declared void; remove the value or change the return type`));
+        // GNU C lets a void function `return f();` when f() is void too (kernel code does this).
+        const voidCall = s.value.kind === 'Call' && (resolve(cx, typeOf(cx, s.value))?.kind ?? 'VoidType') === 'VoidType';
+        if (ret?.kind === 'VoidType' && !voidCall) cx.out.push(diag(s.pos, `'return' with a value, in function returning void`, `'${cx.fn!.name}' is declared void; remove the value or change the return type`));
       } else if (ret && ret.kind !== 'VoidType') {
         cx.out.push(diag(s.pos, `'return' with no value, in function returning non-void`, `'${cx.fn!.name}' must return a value`));
       }

@@ -63,6 +63,13 @@ export function afterPrev(p: Parser): SourcePos {
   return { file: t.pos.file, line: t.pos.line, col: t.pos.col + t.text.length };
 }
 
+/** ` (in expansion of macro 'X')` when a token came out of a macro: the position alone would point at the invocation. */
+export function inMacro(t: Token): string {
+  if (!t.hide || t.hide.size === 0) return '';
+  const names = [...t.hide];
+  return ` (in expansion of macro '${names[names.length - 1]}')`;
+}
+
 export function describe(t: Token): string {
   if (t.kind === 'eof') return 'end of input';
   if (t.kind === 'string') return 'string constant';
@@ -89,7 +96,7 @@ export function expect(p: Parser, text: string, what: string, hint?: string): To
     report(p.sink, diag(pos, `expected ';' ${what}`, hint ?? "add ';' at the end of the statement"));
     return { ...prev(p), kind: 'punct', text: ';' };
   }
-  fail(pos, `expected '${text}' ${what}`, hint ?? (text === ';' ? "add ';' at the end of the statement" : `found ${describe(t)} instead`));
+  fail(pos, `expected '${text}' ${what}${inMacro(t)}`, hint ?? (text === ';' ? "add ';' at the end of the statement" : `found ${describe(t)} instead`));
 }
 
 export function expectIdent(p: Parser, what: string): Token {

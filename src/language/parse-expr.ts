@@ -4,7 +4,7 @@
  * TypeArg in that position.
  */
 import type { AssignOp, BinaryOp, Expr, UnaryOp } from './ast.ts';
-import { accept, at, describe, expect, expectIdent, fail, isP, next, peek, prev, RESERVED, type Parser } from './parse-core.ts';
+import { accept, at, describe, expect, expectIdent, fail, inMacro, isP, next, peek, prev, RESERVED, type Parser } from './parse-core.ts';
 import { parseBlock } from './parse-stmt.ts';
 import { parseInitList, parseTypeName, startsTypeName } from './parse-types.ts';
 
@@ -240,7 +240,7 @@ function parsePrimary(p: Parser): Expr {
     case 'eof':
       fail(t.pos, 'expected expression at end of input', 'the file ends in the middle of an expression');
   }
-  fail(t.pos, `expected expression before ${describe(t)}`, missingSemicolonHint(p));
+  fail(t.pos, `expected expression before ${describe(t)}${inMacro(t)}`, missingSemicolonHint(p));
 }
 
 function missingSemicolonHint(p: Parser): string | undefined {

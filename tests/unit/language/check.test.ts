@@ -135,6 +135,7 @@ void f(struct klist *k, struct list_head *p)
   });
 
   it('return value against the function type', () => {
+    expect(check('void v(void) { }\nvoid w(void) { return v(); }\nvoid x(void) { return spin_lock(0); }')).toEqual([]);
     expect(check('void f(void) { return 1; }\nint g(void) { return; }')).toEqual([
       "1:16: 'return' with a value, in function returning void | 'f' is declared void; remove the value or change the return type",
       "2:15: 'return' with no value, in function returning non-void | 'g' must return a value",

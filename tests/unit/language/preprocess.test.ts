@@ -48,6 +48,10 @@ describe('preprocessor: macros', () => {
     expect(errs('#define CAT(a, b) a ## b\nint a;')).toEqual(["1:21: '##' in a macro body is outside the simulated subset"]);
   });
 
+  it('names the macro when an error comes out of its body', () => {
+    expect(errs('#define BAD(x) (x +)\nvoid f(void)\n{\n\ty = BAD(1);\n}')).toEqual(["4:6: expected expression before ')' (in expansion of macro 'BAD')"]);
+  });
+
   it('reports wrong macro argument counts', () => {
     expect(errs('#define F(a, b) a\nint x = F(1);')[0]).toBe("2:9: macro 'F' requires 2 arguments, but only 1 given");
   });
