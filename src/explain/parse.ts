@@ -86,7 +86,7 @@ const FIXED: ReadonlyArray<readonly [RegExp, LineRole, string, FixedAction]> = [
   [/^\*\*\* DEADLOCK \*\*\*$/, 'deadlock', 'The scenario above would deadlock if the CPUs interleave that way. Lockdep reports the possibility, not an actual hang.', 'section-body'],
   [/^May be due to missing lock nesting notation$/, 'hint', 'If the two locks are different instances of one class taken in a fixed order, annotate it (spin_lock_nested, mutex_lock_nested) instead of silencing lockdep.', 'none'],
   [/^and interrupts could create inverse lock ordering between them\.$/, 'text', 'An interrupt arriving while one lock is held can take the other: the order between them becomes inverted.', 'none'],
-  [/^but there are no more locks to release!$/, 'text', 'Lockdep found no matching held lock in the current context: a double unlock, an unlock of a lock never taken, or an unlock from another context.', 'none'],
+  [/^but there are no more locks to release!$/, 'text', 'Lockdep found no matching held lock in the current context: a double unlock, an unlock of a lock never taken, or an unlock from another context.', 'section-body'],
   [/^but this task is not holding:$/, 'text', 'The nest lock named on the next line should have been held before taking a lock annotated with it.', 'expect-nest'],
   [/^INFO: lockdep is turned off\.$/, 'text', 'Lockdep already turned itself off after an earlier report, so it cannot list the held locks.', 'none'],
   [/^turning off the locking correctness validator\.$/, 'text', 'Lockdep disables itself now: only this first problem is reported.', 'none'],
@@ -106,7 +106,6 @@ class Builder {
   private expectNestName = false;
   private expectDependency = false;
   private expectChainExists = false;
-  private expectReleaseFrame = false;
   private stack: number | undefined;
   private misses = 0;
   private lastPlaced: number;
@@ -331,14 +330,6 @@ class Builder {
     }
 
     // Frames of the stack that is open.
-    if (this.expectReleaseFrame) {
-      const f = parseFrame(body);
-      if (f !== undefined) {
-        this.place(i, 'stack-frame', `Where the release happened: ${f || 'an address without symbol'}.`);
-        return true;
-      }
-      this.expectReleaseFrame = false;
-    }
     if (this.section === 'stack' || this.section === 'dump' || this.section === 'path') {
       const f = parseFrame(body);
       if (f !== undefined || body === '...') {
@@ -465,8 +456,9 @@ class Builder {
     m = /^([^ ]+) is trying to release lock \((.*)\) at:$/.exec(body);
     if (m && this.setTask(m[1], '')) {
       const idx = this.addLock({ name: m[2] }, 'released', i);
-      this.place(i, 'task', `Task ${m[1]} releases ${m[2]}, but lockdep has no record of it holding that lock; the next line is where.`, { lock: idx });
-      this.expectReleaseFrame = true;
+      this.stack = this.openStack('released at', i);
+      this.section = 'stack';
+      this.place(i, 'task', `Task ${m[1]} releases ${m[2]}, but lockdep has no record of it holding that lock; the next line is where.`, { lock: idx, stack: this.stack });
       return true;
     }
     m = /^([^ ]+) is freeing memory ([0-9a-fx]+)-([0-9a-fx]+), with a lock still held there!$/.exec(body);

@@ -219,6 +219,7 @@ describe('what the corpus decodes to', () => {
   it('bad unlock balance: released lock and the task', () => {
     const r = decodeLog(load('23-bad-unlock-syzbot-arm64-6.14.txt')).reports[0];
     expect(r.locks[0]).toMatchObject({ name: '&mm->mmap_lock', role: 'released' });
+    expect(r.stacks[0]).toMatchObject({ label: 'released at', frames: ['mmap_read_unlock', '__mm_populate'] });
     expect(r.task).toMatchObject({ comm: 'syz.0.16', pid: 7412 });
     expect(r.heldLocks?.count).toBe(0);
   });
