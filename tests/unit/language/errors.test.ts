@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, parseProgram } from '../../../src/language/index.ts';
@@ -79,6 +80,31 @@ describe('error recovery: every error, in order, never an exception', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('error recovery on damaged real code', () => {
+  const klist = readFileSync(new URL('./fixtures/klist.c', import.meta.url), 'utf8');
+
+  it('a deleted, duplicated or inserted character never crashes the front end', () => {
+    const junk = [';', '{', '}', '(', ')', ',', '*', '"', "'", '#', '\\', '/*', 'int', ' if ', '\n#endif\n', '\n#if 0\n'];
+    fc.assert(
+      fc.property(fc.nat(klist.length - 1), fc.nat(klist.length - 1), fc.constantFrom(...junk), fc.nat(2), (at, at2, ins, op) => {
+        const text = op === 0 ? klist.slice(0, at) + klist.slice(at + 1) : op === 1 ? klist.slice(0, at) + ins + klist.slice(at) : klist.slice(0, at) + klist.slice(at, at2) + klist.slice(at);
+        const r = parseProgram([{ path: 'klist.c', text }]);
+        expect(r.diagnostics.some((d) => /internal error/.test(d.message))).toBe(false);
+        if (r.program === null) expect(r.diagnostics.length).toBeGreaterThan(0);
+        const lines = text.split('\n').length;
+        for (const d of r.diagnostics) expect(d.line).toBeLessThanOrEqual(lines + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('two independent typos in different functions are both reported', () => {
+    const broken = klist.replace('list_add_tail(&n->n_node, &k->k_list);', 'list_add_tail(&n->n_node, &k->k_list)').replace('i->i_cur = NULL;\n}', 'i->i_cur = NULL\n}');
+    const r = parseProgram([{ path: 'klist.c', text: broken }]);
+    expect(r.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual(["70: expected ';' after expression", "92: expected ';' after expression"]);
   });
 });
 
