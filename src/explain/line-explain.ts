@@ -85,6 +85,14 @@ export function irqWord(state: string): string {
   return state.toLowerCase();
 }
 
+/** `HARDIRQ` -> "hard interrupts enabled": what an irq-unsafe use had. */
+export function irqEnabledWord(state: string): string {
+  if (state.startsWith('HARDIRQ')) return 'hard interrupts enabled';
+  if (state.startsWith('SOFTIRQ')) return 'softirqs enabled';
+  if (state.startsWith('RECLAIM_FS')) return 'filesystem reclaim allowed';
+  return `${state.toLowerCase()} enabled`;
+}
+
 export function usageBitWords(bit: string): string {
   const m = /^(IN-)?(HARDIRQ|SOFTIRQ|RECLAIM_FS)(-ON)?-([RW])$/.exec(bit);
   if (!m) {

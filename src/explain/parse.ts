@@ -35,6 +35,7 @@ import { meaningOf } from './meaning.ts';
 import { buildScenario, type RawStep } from './scenario.ts';
 import {
   headerExplain,
+  irqEnabledWord,
   irqWord,
   kernelExplain,
   lockExplain,
@@ -493,12 +494,12 @@ class Builder {
     m = /^to a ([A-Z_]+(?:-READ)?)-irq-unsafe lock:$/.exec(body);
     if (m) {
       this.expect = 'unsafe';
-      this.place(i, 'text', `The lock on the next line is ${m[1]}-unsafe: it has been held with ${irqWord(m[1])} enabled.`);
+      this.place(i, 'text', `The lock on the next line is ${m[1]}-unsafe: it has been held with ${irqEnabledWord(m[1])}.`);
       return true;
     }
     m = /^\.\.\. which became ([A-Z_]+(?:-READ)?)-irq-(safe|unsafe) at:$/.exec(body);
     if (m) {
-      this.beginStack(i, `which became ${m[1]}-irq-${m[2]} at`, m[2] === 'safe' ? `Stack where this lock was first taken inside ${irqWord(m[1])}.` : `Stack where this lock was first held with ${irqWord(m[1])} enabled.`);
+      this.beginStack(i, `which became ${m[1]}-irq-${m[2]} at`, m[2] === 'safe' ? `Stack where this lock was first taken inside ${irqWord(m[1])}.` : `Stack where this lock was first held with ${irqEnabledWord(m[1])}.`);
       return true;
     }
     m = /^but this lock took another, ([A-Z_]+(?:-READ)?)-unsafe lock in the past:$/.exec(body);
