@@ -198,7 +198,7 @@ function checkUsageDir(m: MarkCtx, h: HeldLock, bit: number, forwards: boolean):
   if (!target) return true;
   const irqclass = target.cls.usageMask & (1 << bit) ? stateName(bit) : stateName(readBit);
   const st = m.st;
-  raise(st, () => irqInversionReport(st.pe, m.ts, m.ctx, h, root, target, forwards, irqclass, markInternal(m), markStack(m, h)));
+  raise(st, () => irqInversionReport(st.pe, m.ts, m.ctx, h, root, target, forwards, irqclass, markInternal(m), markStack(m, h), markTrace(m, h)));
   return false;
 }
 

@@ -20,6 +20,7 @@ export function irqInversionReport(
   irqclass: string,
   internal: readonly string[],
   stack: Stack,
+  rootTrace: Stack,
 ): Report {
   const n = pe.nesting;
   const lines = banner(INVERSION_HEADER, pe.env.ident());
@@ -38,7 +39,7 @@ export function irqInversionReport(
   else lines.push(...irqScenarioLines(other.cls, root.cls, middle.cls, root.cls));
   lines.push(...heldLocksLines(ts, n));
   lines.push('', 'the shortest dependencies between 2nd lock and 1st lock:');
-  lines.push(...shortestDependencies(other, stack, n));
+  lines.push(...shortestDependencies(other, rootTrace, n));
   lines.push('', 'stack backtrace:');
   lines.push(...dumpStack(pe.env, ctx, internal, stack));
   const safe = forwards ? root.cls : other.cls;
