@@ -273,3 +273,26 @@ ffff888100000010 (B){+.+.}-{3:3}, at: f+0x1/0x2`);
     expect(d.reports[0].locks[0]).toMatchObject({ name: 'B', role: 'acquiring' });
   });
 });
+
+describe('scenario lanes when indentation was lost', () => {
+  it('irq scenario: CPU1 from local_irq_disable() to <Interrupt>, the interrupt on CPU0', () => {
+    const d = decodeLog(`WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected
+ Possible interrupt unsafe locking scenario:
+CPU0 CPU1
+---- ----
+lock(U);
+local_irq_disable();
+lock(S);
+lock(M);
+<Interrupt>
+lock(S);
+*** DEADLOCK ***`);
+    const sc = d.reports[0].scenario!;
+    expect(sc.columns).toBe('inferred');
+    expect(sc.lanes.map((l) => l.steps.map((s) => s.text))).toEqual([
+      ['lock(U);', '<Interrupt>', 'lock(S);'],
+      ['local_irq_disable();', 'lock(S);', 'lock(M);'],
+    ]);
+    expect(sc.lanes[0].steps[2].inInterrupt).toBe(true);
+  });
+});
