@@ -234,6 +234,11 @@ export function parseStatement(p: Parser): Stmt {
     }
   }
   const expr = parseExpr(p);
+  if (at(p, '{') && expr.kind === 'Call' && expr.callee.kind === 'Ident') {
+    // `hash_for_each(...) {`: an iterator macro we do not model.
+    const name = expr.callee.name;
+    fail(expr.pos, `'${name}' is not an iterator macro the simulator knows`, `use one of: ${[...FOR_EACH_MACROS].join(', ')}`);
+  }
   expect(p, ';', 'after expression');
   return { kind: 'ExprStmt', pos, expr };
 }

@@ -56,7 +56,6 @@ const OUTSIDE: Record<string, string> = {
   _Complex: 'complex types are outside the simulated subset',
   __int128: '128-bit integers are outside the simulated subset',
   _Atomic: "_Atomic is outside the simulated subset; use atomic_t and atomic_*()",
-  auto: "'auto' is outside the simulated subset",
 };
 
 /**
@@ -154,7 +153,7 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
       continue;
     }
     // `foo_t x;`: an identifier followed by a declarator start is an (unknown) type name.
-    if (type === null && !typedef && (looksLikeUnknownType(p) || (/_t$/.test(w) && (at(p, ',', 1) || at(p, ')', 1))))) {
+    if (type === null && (looksLikeUnknownType(p) || (/_t$/.test(w) && (at(p, ',', 1) || at(p, ')', 1))))) {
       type = { kind: 'NamedType', pos: t.pos, name: w };
       p.i++;
       continue;
@@ -503,7 +502,7 @@ export function parseInitList(p: Parser): InitList {
         designators.push({ kind: 'FieldDesignator', pos: dot.pos, field: f.text });
         continue;
       }
-      if (at(p, '[') && designators.length === 0 ? true : at(p, '[') && designators.length > 0) {
+      if (at(p, '[')) {
         const open2 = next(p);
         const index = parseConditional(p);
         if (at(p, '...')) fail(peek(p).pos, 'range designators are outside the simulated subset', 'initialise each index separately');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionDecl, StructDecl, TypedefDecl, VarDecl } from '../../../src/language/ast.ts';
-import { errs, fn, ok, sx, ty } from './helpers.ts';
+import { ATTR_WITH_ARGS, IGNORED_WORDS } from '../../../src/language/parse-core.ts';
+import { errs, fn, ok, parse, sx, ty } from './helpers.ts';
 
 const vars = (src: string) => ok(src).decls.filter((d): d is VarDecl => d.kind === 'VarDecl');
 const varTypes = (src: string) => vars(src).map((v) => `${v.name}: ${ty(v.type)}`);
@@ -114,6 +115,18 @@ describe('declarations: functions, storage and attributes', () => {
     expect(a.storage).toEqual({ static: true, inline: true });
     expect(a.attrs).toContain('__must_check');
     expect((p.decls[7] as VarDecl).storage.extern).toBe(true);
+  });
+
+  it('accepts every listed attribute word in front of a declaration and after a pointer star', () => {
+    for (const w of IGNORED_WORDS) {
+      const p = parse(`${w} int a;\nint * ${w} b;`);
+      expect(p.diagnostics, w).toEqual([]);
+      expect(p.program!.decls.map((d) => d.name), w).toEqual(['a', 'b']);
+    }
+    for (const w of ATTR_WITH_ARGS) {
+      const p = parse(`${w}(x, 1) int a;\nvoid f(void) ${w}(y);`);
+      expect(p.diagnostics, w).toEqual([]);
+    }
   });
 
   it('records positions and extent of function definitions', () => {
