@@ -122,6 +122,8 @@ export interface Kernel {
   kworkers: Map<number, Task>;
   oopsCount: number;
   config?: LockdepConfig;
+  /** Round-robin CPU for the next kthread_run() (CPU 0 runs the entry task). */
+  nextKthreadCpu: number;
 }
 
 export function createKernel(o: KernelOptions): Kernel {
@@ -165,6 +167,7 @@ export function createKernel(o: KernelOptions): Kernel {
     lastSleepBug: -1e9,
     kworkers: new Map(),
     oopsCount: 0,
+    nextKthreadCpu: 0,
   };
 }
 

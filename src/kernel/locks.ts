@@ -251,7 +251,7 @@ export function* waitFor(k: Kernel, inst: LockInst, shared: boolean, sleeping: b
     const self = holder === t;
     if (self || k.cur.kind !== 'task') {
       const who = holder ? `${holder.comm}/${holder.pid}` : 'nobody';
-      const msg = self
+      const msg = self && k.cur.kind === 'task'
         ? `deadlock: ${t.comm}/${t.pid} on CPU ${k.cur.cpu.id} waits for ${inst.map.name}, which it already holds — it would ${sleeping ? 'sleep' : 'spin'} forever`
         : `deadlock: an interrupt on CPU ${k.cur.cpu.id} spins on ${inst.map.name}, held by ${who}, which cannot run until the interrupt returns`;
       const f = k.cur.frames[k.cur.frames.length - 1];

@@ -93,11 +93,10 @@ export function spawn(I: Interp, fn: Value, data: Value, comm: string, cpu: numb
   return t;
 }
 
-let kthreadCpu = 0;
 function nextCpu(k: Kernel): number {
   if (k.cpus.length === 1) return 0;
-  kthreadCpu = (kthreadCpu % (k.cpus.length - 1)) + 1;
-  return kthreadCpu;
+  k.nextKthreadCpu = (k.nextKthreadCpu % (k.cpus.length - 1)) + 1;
+  return k.nextKthreadCpu;
 }
 
 const stopFlags = new WeakMap<Task, boolean>();

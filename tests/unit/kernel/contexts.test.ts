@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { record, summary } from './helpers.ts';
+
+const S = (src: string) => summary(record(src).events, true);
+
+describe('interrupts behave like hardware', () => {
+  it('an interrupt raised with IRQs off is delivered when they come back on', () => {
+    const { events, r } = record(`static int hits;
+static irqreturn_t h(int irq, void *dev) { hits++; return IRQ_HANDLED; }
+void main(void) { unsigned long f; request_irq(5, h, 0, "x", NULL);
+  local_irq_save(f); lab_raise_irq(0, 5); pr_info("masked %d\\n", hits); local_irq_restore(f); pr_info("unmasked %d\\n", hits); }`);
+    expect(r.text).toBe('masked 0\nunmasked 1\n');
+    expect(summary(events, true)).toEqual([
+      'hardirqs_off local_irq_save cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirqs_on local_irq_restore cpu0 main HE1 SE1 HC0 SC0 P0',
+      'hardirqs_off irqentry_enter cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirq_enter cpu0 main HE0 SE1 HC1 SC0 P0',
+      'hardirq_exit cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirqs_on asm_common_interrupt cpu0 main HE1 SE1 HC0 SC0 P0',
+      'return_to_user cpu0 main HE1 SE1 HC0 SC0 P0',
+    ]);
+  });
+
+  it('the handler runs on the target CPU, over its idle task, with IRQ entry frames under it', () => {
+    const { events } = record(`static DEFINE_SPINLOCK(a);
+static irqreturn_t dmar_fault(int irq, void *dev) { spin_lock(&a); spin_unlock(&a); return IRQ_HANDLED; }
+void main(void) { request_irq(7, dmar_fault, 0, "dmar0", NULL); lab_raise_irq(3, 7); }`);
+    const acq = events.find((e) => e.kind === 'acquire')!;
+    expect(acq.ctx.cpu).toBe(3);
+    expect(acq.ctx.task).toEqual({ pid: 0, comm: 'swapper/3' });
+    expect(acq.ctx.hardirqThreaded).toBe(true);
+    expect(acq.ctx.stack.map((f) => f.fn)).toEqual([
+      '_raw_spin_lock', 'dmar_fault', '__handle_irq_event_percpu', 'handle_irq_event', 'handle_edge_irq',
+      '__common_interrupt', 'common_interrupt', 'asm_common_interrupt', 'do_idle', 'cpu_startup_entry',
+    ]);
+  });
+
+  it('IRQF_NO_THREAD handlers and IPIs are not threaded; smp_call_function_single locally is task context with IRQs off', () => {
+    const { events, r } = record(`
+static irqreturn_t h(int irq, void *dev) { pr_info("h threaded? in_irq=%d\\n", in_irq()); return IRQ_HANDLED; }
+static void ipi(void *info) { pr_info("ipi cpu%d in_irq=%d irqs_disabled=%d\\n", smp_processor_id(), in_irq(), irqs_disabled()); }
+void main(void) { request_irq(4, h, IRQF_NO_THREAD, "h", NULL); lab_raise_irq(0, 4); smp_call_function_single(2, ipi, NULL, 1); smp_call_function_single(0, ipi, NULL, 1); }`);
+    expect(r.text).toBe('h threaded? in_irq=1\nipi cpu2 in_irq=1 irqs_disabled=1\nipi cpu0 in_irq=0 irqs_disabled=1\n');
+    const enters = events.filter((e) => e.kind === 'hardirq_enter');
+    expect(enters.map((e) => [e.ctx.cpu, e.ctx.hardirqThreaded])).toEqual([
+      [0, false],
+      [2, false],
+    ]);
+  });
+
+  it('softirqs run on local_bh_enable() with hard IRQs on, and on irq exit', () => {
+    const { r, events } = record(`static struct tasklet_struct t; static int n;
+static void tl(unsigned long d) { n++; pr_info("tasklet in_serving_softirq=%d irqs_disabled=%d\\n", in_serving_softirq(), irqs_disabled()); }
+static irqreturn_t h(int irq, void *dev) { tasklet_schedule(&t); pr_info("in irq, n=%d\\n", n); return IRQ_HANDLED; }
+void main(void) { tasklet_init(&t, tl, 0); request_irq(9, h, 0, "h", NULL);
+  local_bh_disable(); tasklet_schedule(&t); pr_info("bh off, n=%d\\n", n); local_bh_enable(); pr_info("bh on, n=%d\\n", n);
+  lab_raise_irq(0, 9); pr_info("after irq, n=%d\\n", n); }`);
+    expect(r.text).toBe(
+      'bh off, n=0\ntasklet in_serving_softirq=1 irqs_disabled=0\nbh on, n=1\nin irq, n=1\ntasklet in_serving_softirq=1 irqs_disabled=0\nafter irq, n=2\n',
+    );
+    const kinds = summary(events).filter((l) => /softirq_(enter|exit)|hardirq_(enter|exit)/.test(l));
+    expect(kinds).toEqual(['softirq_enter', 'softirq_exit', 'hardirq_enter', 'hardirq_exit', 'softirq_enter', 'softirq_exit']);
+  });
+
+  it('self-test helpers have exactly the kernel macros effects', () => {
+    expect(S(`void main(void) { hardirq_enter(); hardirq_exit(); softirq_enter(); softirq_exit(); }`)).toEqual([
+      'hardirqs_off hardirq_enter cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirq_enter cpu0 main HE0 SE1 HC1 SC0 P0',
+      'hardirq_exit cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirqs_on hardirq_exit cpu0 main HE1 SE1 HC0 SC0 P0',
+      'softirqs_off softirq_enter cpu0 main HE1 SE0 HC0 SC2 P0',
+      'hardirqs_off softirq_enter cpu0 main HE0 SE0 HC0 SC2 P0',
+      'softirq_enter cpu0 main HE0 SE0 HC0 SC2 P0',
+      'softirq_exit cpu0 main HE0 SE0 HC0 SC2 P0',
+      'hardirqs_on softirq_exit cpu0 main HE1 SE0 HC0 SC2 P0',
+      'hardirqs_off __local_bh_enable_ip cpu0 main HE0 SE0 HC0 SC2 P0',
+      'softirqs_on softirq_exit cpu0 main HE0 SE1 HC0 SC0 P0',
+      'hardirqs_on __local_bh_enable_ip cpu0 main HE1 SE1 HC0 SC0 P0',
+      'return_to_user cpu0 main HE1 SE1 HC0 SC0 P0',
+    ]);
+  });
+
+  it('context predicates: in_irq/in_softirq/in_task/irqs_disabled/preempt_count', () => {
+    const { r } = record(`void main(void) {
+  pr_info("%d%d%d%d %x\\n", in_irq(), in_softirq(), in_task(), irqs_disabled(), preempt_count());
+  hardirq_enter(); pr_info("%d%d%d%d %x\\n", in_irq(), in_softirq(), in_task(), irqs_disabled(), preempt_count()); hardirq_exit();
+  local_bh_disable(); preempt_disable(); pr_info("%d%d%d%d %x\\n", in_irq(), in_softirq(), in_task(), irqs_disabled(), preempt_count()); preempt_enable(); local_bh_enable(); }`);
+    expect(r.text).toBe('0010 0\n1001 10000\n0110 201\n');
+  });
+});
+
+describe('tasks, sleeping and the sequential scheduler', () => {
+  it('kthreads run after the creator sleeps, in creation order, on their own CPUs and stacks', () => {
+    const { r, events } = record(`static DEFINE_MUTEX(m);
+static int thr(void *data) { mutex_lock(&m); pr_info("%s on cpu%d pid %d\\n", current->comm, smp_processor_id(), current->pid); mutex_unlock(&m); return 0; }
+void main(void) { lab_set_comm("rngd"); kthread_run(thr, NULL, "worker/%d", 1); kthread_run(thr, NULL, "worker/%d", 2); pr_info("main first\\n"); }`);
+    expect(r.text).toBe('main first\nworker/1 on cpu1 pid 1000\nworker/2 on cpu2 pid 1001\n');
+    const ends = events.filter((e) => e.kind === 'task_exit' || e.kind === 'return_to_user').map((e) => `${e.kind} ${e.ctx.task.comm}`);
+    expect(ends).toEqual(['return_to_user rngd', 'task_exit worker/1', 'task_exit worker/2']);
+    const acq = events.find((e) => e.kind === 'acquire' && e.ctx.task.comm === 'worker/1')!;
+    expect(acq.ctx.stack.map((f) => f.fn).slice(-3)).toEqual(['thr', 'kthread', 'ret_from_fork']);
+  });
+
+  it('kthread_create_on_cpu waits for wake_up_process; msleep orders by virtual time', () => {
+    const { r } = record(`static int thr(void *d) { long ms = (long)d; msleep(ms); pr_info("%s woke after %ld (cpu%d)\\n", current->comm, ms, smp_processor_id()); return 0; }
+void main(void) { struct task_struct *t = kthread_create_on_cpu(thr, (void *)5, 6, "slow/%u");
+  kthread_run(thr, (void *)1, "fast"); msleep(2); pr_info("main at 2ms\\n"); wake_up_process(t); }`);
+    expect(r.text).toBe('fast woke after 1 (cpu1)\nmain at 2ms\nslow/6 woke after 5 (cpu6)\n');
+  });
+
+  it('a contended mutex blocks the waiter until the owner releases it', () => {
+    const { r } = record(`static DEFINE_MUTEX(m); static int v;
+static int thr(void *d) { mutex_lock(&m); pr_info("thr sees %d\\n", v); mutex_unlock(&m); return 0; }
+void main(void) { mutex_lock(&m); kthread_run(thr, NULL, "t"); msleep(10); v = 42; mutex_unlock(&m); pr_info("main unlocked\\n"); }`);
+    expect(r.text).toBe('main unlocked\nthr sees 42\n');
+  });
+
+  it('an ABBA deadlock between two tasks ends the run with the hung-task report and a note', () => {
+    const { r } = record(`static DEFINE_MUTEX(a); static DEFINE_MUTEX(b);
+static int t1(void *d) { mutex_lock(&a); msleep(1); mutex_lock(&b); return 0; }
+static int t2(void *d) { mutex_lock(&b); msleep(1); mutex_lock(&a); return 0; }
+void main(void) { kthread_run(t1, NULL, "t1"); kthread_run(t2, NULL, "t2"); }`);
+    expect(r.status).toBe('reported');
+    expect(r.text).toContain('INFO: task t1:1000 blocked for more than 122 seconds.');
+    expect(r.text).toContain('INFO: task t2:1001 blocked for more than 122 seconds.');
+    expect(r.diagnostics[0]!.severity).toBe('note');
+    expect(r.diagnostics[0]!.message).toMatch(/^deadlock: t1\/1000, t2\/1001 wait forever/);
+  });
+
+  it('taking a spinlock the interrupted task holds, from its own CPU, is a real deadlock', () => {
+    const { r } = record(`static DEFINE_SPINLOCK(a);
+static irqreturn_t h(int irq, void *d) { spin_lock(&a); spin_unlock(&a); return IRQ_HANDLED; }
+void main(void) { request_irq(1, h, 0, "h", NULL); spin_lock(&a); lab_raise_irq(0, 1); spin_unlock(&a); }`);
+    expect(r.text).toContain('watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [main:1006]');
+    expect(r.diagnostics[0]!.message).toMatch(/^deadlock: an interrupt on CPU 0 spins on a, held by main\/1006/);
+  });
+
+  it('msleep in atomic context: scheduling while atomic', () => {
+    const { r } = record(`static DEFINE_SPINLOCK(a); void main(void) { spin_lock(&a); msleep(1); spin_unlock(&a); }`);
+    expect(r.reports[0]!.header).toBe('BUG: scheduling while atomic: main/1006/0x00000001');
+  });
+
+  it('timers fire in softirq context on the CPU that armed them, when virtual time reaches them', () => {
+    const { r } = record(`static struct timer_list t; static int fired;
+static void cb(struct timer_list *tl) { fired++; pr_info("timer cpu%d softirq=%d\\n", smp_processor_id(), in_serving_softirq()); }
+void main(void) { timer_setup(&t, cb, 0); mod_timer(&t, jiffies + msecs_to_jiffies(3)); msleep(1); pr_info("1ms fired=%d\\n", fired); msleep(5); pr_info("6ms fired=%d\\n", fired); }`);
+    expect(r.text).toBe('1ms fired=0\ntimer cpu0 softirq=1\n6ms fired=1\n');
+  });
+
+  it('work items run in a kworker task; flush_work waits for them', () => {
+    const { r, events } = record(`static struct work_struct w;
+static void fn(struct work_struct *work) { pr_info("%s in_task=%d\\n", current->comm, in_task()); }
+void main(void) { INIT_WORK(&w, fn); schedule_work(&w); pr_info("queued\\n"); flush_work(&w); pr_info("flushed\\n"); }`);
+    expect(r.text).toBe('queued\nkworker/0:1 in_task=1\nflushed\n');
+    const acq = events.filter((e) => e.kind === 'acquire').map((e) => (e.kind === 'acquire' ? `${e.api} ${e.lock.name}` : ''));
+    expect(acq).toEqual(['flush_work (work_completion)(&w)', 'process_one_work (wq_completion)events', 'process_one_work (work_completion)(&w)']);
+  });
+});
