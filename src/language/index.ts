@@ -46,9 +46,14 @@ export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): Pars
     return { program: failed ? null : program, diagnostics };
   } catch (e) {
     // A bug in the front end must still come out as a diagnostic, never a stack trace.
-    const msg = e instanceof Error ? e.message : String(e);
     const where = { file: files[0].path, line: 1, col: 1 };
-    sink.list.push(diag(where, `internal error in the C front end: ${msg}`, 'please report this program to the course maintainers'));
+    if (e instanceof RangeError) {
+      // Recursive descent on absurd nesting runs out of stack; say so instead of "internal error".
+      sink.list.push(diag(where, 'the program nests expressions or blocks too deeply to simulate', 'split deeply nested expressions into several statements'));
+    } else {
+      const msg = e instanceof Error ? e.message : String(e);
+      sink.list.push(diag(where, `internal error in the C front end: ${msg}`, 'please report this program to the course maintainers'));
+    }
     return { program: null, diagnostics: sortDiagnostics(sink.list, order) };
   }
 }

@@ -57,6 +57,14 @@ describe('error recovery: every error, in order, never an exception', () => {
     expect(r.diagnostics).toEqual([{ file: 't.c', line: 1, col: 1, severity: 'warning', message: '#warning careful' }]);
   });
 
+  it('absurd nesting is a diagnostic, not a crash', () => {
+    const deep = 'int x = ' + '('.repeat(50000) + '1' + ')'.repeat(50000) + ';';
+    const r = parse(deep);
+    expect(r.program).toBeNull();
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['the program nests expressions or blocks too deeply to simulate']);
+    expect(parse('int x = ' + '('.repeat(200) + '1' + ')'.repeat(200) + ';').program).not.toBeNull();
+  });
+
   it('caps the number of diagnostics on garbage', () => {
     const r = parse('@ '.repeat(5000));
     expect(r.diagnostics.length).toBeLessThanOrEqual(100);
