@@ -26,7 +26,7 @@ import type {
   LockdepMap,
   Report,
 } from '../events/types.ts';
-import { describePseudo, excludes, inInterrupt, isRcuReader, pseudoBits, pseudoMembers, threadKeyOf } from './context.ts';
+import { contextKind, describePseudo, excludes, isRcuReader, pseudoBits, pseudoMembers, threadKeyOf, type CpuContexts, type CtxKind } from './context.ts';
 import { ALL, EMPTY, createLocksetTable, intern, intersect, membersOf, union, withMember, type LocksetTable } from './lockset.ts';
 import {
   heldPhrase,
@@ -71,6 +71,10 @@ interface RaceState {
   once: Set<string>;
   /** Interned pseudo-lock sets by cpu * 8 + bits. */
   pseudo: Map<number, LocksetId>;
+  /** Interrupt contexts entered per CPU (ContextEvents). */
+  cpus: Map<number, CpuContexts>;
+  /** Context kind of the event being handled. */
+  kind: CtxKind;
   /** Task threads by pid (fast path of thread()). */
   tasks: Map<number, ThreadState>;
   fnIds: Map<string, number>;
@@ -81,18 +85,19 @@ interface RaceState {
 // ---------------------------------------------------------------------------
 // Threads and locksets
 
-function thread(s: RaceState, ctx: EventContext): ThreadState {
+function thread(s: RaceState, ctx: EventContext, kind: CtxKind): ThreadState {
   // Fast path without building a key string: most events come from tasks.
-  const plainTask = ctx.task.pid !== 0 && !inInterrupt(ctx);
+  const plainTask = kind === 'task' && ctx.task.pid !== 0;
   if (plainTask) {
     const t = s.tasks.get(ctx.task.pid);
     if (t) return t;
   }
-  const key = threadKeyOf(ctx);
+  const key = threadKeyOf(ctx, kind);
   let t = s.threads.get(key);
   if (!t) {
     t = {
       key,
+      interrupt: kind !== 'task',
       idx: s.threads.size,
       held: new Map(),
       heldAll: EMPTY,
@@ -107,7 +112,7 @@ function thread(s: RaceState, ctx: EventContext): ThreadState {
 }
 
 function noteRcu(s: RaceState, t: ThreadState, ctx: EventContext): void {
-  if (isRcuReader(ctx, t.rcuDepth)) {
+  if (s.kind !== 'task' || isRcuReader(ctx, t.rcuDepth)) {
     if (t.rcuSince < 0) t.rcuSince = s.seq;
   } else {
     t.rcuSince = -1;
@@ -117,7 +122,7 @@ function noteRcu(s: RaceState, t: ThreadState, ctx: EventContext): void {
 /** Eraser: a write is protected only by locks held for writing; a read by any held lock. */
 function locksetOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boolean): LocksetId {
   const held = write ? t.heldWrite : t.heldAll;
-  const bits = pseudoBits(ctx);
+  const bits = pseudoBits(ctx, s.kind);
   if (bits === 0) return held;
   const pk = ctx.cpu * 8 + bits;
   let p = s.pseudo.get(pk);
@@ -333,7 +338,7 @@ function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec)
   const k = `uaf|${objId}|${siteKey(cur)}`;
   if (s.once.has(k)) return true;
   s.once.add(k);
-  const freer = `${f.how}() in ${siteName(f.rec)} (${f.rec.thread.startsWith('task') ? `task ${f.rec.ctx.task.pid}` : 'interrupt'} on cpu ${f.rec.ctx.cpu})`;
+  const freer = `${f.how}() in ${siteName(f.rec)} (${f.rec.interrupt ? 'interrupt' : `task ${f.rec.ctx.task.pid}`} on cpu ${f.rec.ctx.cpu})`;
   let why: string;
   if (f.how === 'kfree') why = `${f.label} was freed by ${freer} before this access from another context`;
   else if (!cur.rcuReader)
@@ -363,7 +368,7 @@ function checkRemoved(s: RaceState, t: ThreadState, node: bigint, cur: AccessRec
   const at = { ...cur, addr: es.addr };
   const held = heldPhrase(side(s, cur));
   const why =
-    `${es.label} was taken off ${es.headLabel} by ${rm.op}() in ${siteName(rm)} (${rm.thread.startsWith('task') ? `task ${rm.ctx.task.pid}` : 'interrupt'} on cpu ${rm.ctx.cpu}) ` +
+    `${es.label} was taken off ${es.headLabel} by ${rm.op}() in ${siteName(rm)} (${rm.interrupt ? 'interrupt' : `task ${rm.ctx.task.pid}`} on cpu ${rm.ctx.cpu}) ` +
     `before this walk (holding ${held}) continued from it: a cursor kept across a lock release or a quiescent state must be pinned and re-checked to be still on the list`;
   emit(s, removedEntryReport(s.env, at, rm, es.label, es.headLabel, why));
 }
@@ -407,7 +412,7 @@ function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
       if (st.mixReported.has(k)) continue;
       st.mixReported.add(k);
       const line = (w: AccessRec) =>
-        `  ${w.op}() in ${siteName(w)}, ${w.thread.startsWith('task') ? `task ${w.ctx.task.pid}` : 'interrupt'} on cpu ${w.ctx.cpu}, holding ${heldPhrase(side(s, w))}`;
+        `  ${w.op}() in ${siteName(w)}, ${w.interrupt ? 'interrupt' : `task ${w.ctx.task.pid}`} on cpu ${w.ctx.cpu}, holding ${heldPhrase(side(s, w))}`;
       const info = [
         `RCU-list ${st.label} is read without the writers' lock, but its writers mix primitives:`,
         line(a),
@@ -441,6 +446,7 @@ function checkRcuRules(s: RaceState, st: ListState, cur: AccessRec): void {
 function accessRec(s: RaceState, t: ThreadState, e: AccessEvent, lockset: LocksetId): AccessRec {
   return {
     thread: t.key,
+    interrupt: t.interrupt,
     ctx: e.ctx,
     write: e.write,
     marked: e.marked,
@@ -539,6 +545,7 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
   const headLabel = resolve && !e.op.startsWith('list_move') ? known.headLabel : e.head.label;
   const rec: AccessRec = {
     thread: t.key,
+    interrupt: t.interrupt,
     ctx: e.ctx,
     write,
     marked: false,
@@ -585,6 +592,7 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
   }
   const rec: AccessRec = {
     thread: t.key,
+    interrupt: t.interrupt,
     ctx: e.ctx,
     write: true,
     marked: false,
@@ -599,9 +607,27 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
   s.freed.set(e.objId, { how: e.kind, rec, label: e.label, lo: e.lo, hi: e.hi });
 }
 
+function cpuContexts(s: RaceState, cpu: number): CpuContexts {
+  let c = s.cpus.get(cpu);
+  if (!c) s.cpus.set(cpu, (c = { softirq: 0, hardirq: 0, nmi: 0 }));
+  return c;
+}
+
 function onEvent(s: RaceState, e: KernelEvent): void {
   s.seq++;
-  const t = thread(s, e.ctx);
+  // Entering a context makes this event the handler's; leaving makes it the interrupted one's.
+  if (e.kind === 'softirq_enter' || e.kind === 'hardirq_enter' || e.kind === 'nmi_enter') {
+    cpuContexts(s, e.ctx.cpu)[e.kind === 'softirq_enter' ? 'softirq' : e.kind === 'hardirq_enter' ? 'hardirq' : 'nmi']++;
+  } else if (e.kind === 'softirq_exit' || e.kind === 'hardirq_exit' || e.kind === 'nmi_exit') {
+    const c = cpuContexts(s, e.ctx.cpu);
+    const which = e.kind === 'softirq_exit' ? 'softirq' : e.kind === 'hardirq_exit' ? 'hardirq' : 'nmi';
+    // The handler's own thread leaves its reader section with it.
+    const h = s.threads.get(`${which}@${e.ctx.cpu}`);
+    if (h && c[which] <= 1) h.rcuSince = -1;
+    if (c[which] > 0) c[which]--;
+  }
+  s.kind = contextKind(e.ctx, s.cpus.get(e.ctx.cpu));
+  const t = thread(s, e.ctx, s.kind);
   switch (e.kind) {
     case 'acquire':
       onAcquire(s, t, e.lock, e.read !== 0);
@@ -615,15 +641,6 @@ function onEvent(s: RaceState, e: KernelEvent): void {
         h.read = true;
         t.heldWrite = withMember(s.table, t.heldWrite, `L${e.lock.id}`, false);
       }
-      break;
-    }
-    case 'hardirq_exit':
-    case 'softirq_exit':
-    case 'nmi_exit': {
-      // ctx is the interrupted context; the handler's own thread leaves its reader section.
-      const k = e.kind === 'hardirq_exit' ? 'hardirq' : e.kind === 'softirq_exit' ? 'softirq' : 'nmi';
-      const h = s.threads.get(`${k}@${e.ctx.cpu}`);
-      if (h) h.rcuSince = -1;
       break;
     }
     case 'lock_init':
@@ -655,6 +672,8 @@ export function createRaceState(opts: RaceCheckerOptions): RaceState {
     freed: new Map(),
     once: new Set(),
     pseudo: new Map(),
+    cpus: new Map(),
+    kind: 'task',
     tasks: new Map(),
     fnIds: new Map(),
     linkAddrs: new Set(),

@@ -58,7 +58,7 @@ function accessType(rec: AccessRec): string {
 }
 
 function accessLine(rec: AccessRec): string {
-  return `${accessType(rec)} to 0x${formatAddr(rec.addr)} of ${rec.size} bytes by ${threadDesc(rec.ctx)} on cpu ${rec.ctx.cpu}:`;
+  return `${accessType(rec)} to 0x${formatAddr(rec.addr)} of ${rec.size} bytes by ${threadDesc(rec.ctx, rec.interrupt)} on cpu ${rec.ctx.cpu}:`;
 }
 
 /** `&vgic_cpu->ap_list_lock`, `no lock`, `no lock (only IRQs off on cpu 0)`. */
@@ -150,7 +150,7 @@ export function uafReport(
 ): Report {
   const top = topFrame(cur.ctx.stack);
   const header = `BUG: KASAN: slab-use-after-free in ${formatSymbol(top)}`;
-  const who = (ctx: EventContext) => (threadDesc(ctx) === 'interrupt' ? `interrupt on cpu ${ctx.cpu}` : `task ${ctx.task.pid}`);
+  const who = (r: AccessRec) => (r.interrupt ? `interrupt on cpu ${r.ctx.cpu}` : `task ${r.ctx.task.pid}`);
   const off = cur.addr >= lo ? cur.addr - lo : 0n;
   const lines = [
     RULE,
@@ -159,7 +159,7 @@ export function uafReport(
     '',
     ...env.dumpStack(cur.ctx),
     '',
-    `Freed by ${who(freed.ctx)}:`,
+    `Freed by ${who(freed)}:`,
     ...stackLines(freed.ctx.stack, 0),
     ...(how === 'kfree_rcu' ? [' kvfree_call_rcu', ''] : ['']),
     `The buggy address belongs to the object ${objLabel} at ${formatAddr(lo)}`,

@@ -30,6 +30,7 @@ export interface HeldLock {
 
 export interface ThreadState {
   key: ThreadKey;
+  interrupt: boolean;
   /** Small number for packed map keys. */
   idx: number;
   held: Map<number, HeldLock>;
@@ -50,6 +51,8 @@ export interface ThreadState {
 /** One remembered access, enough to print it in a report. */
 export interface AccessRec {
   thread: ThreadKey;
+  /** Made in interrupt context (KCSAN prints `by interrupt`). */
+  interrupt: boolean;
   ctx: EventContext;
   write: boolean;
   marked: boolean;

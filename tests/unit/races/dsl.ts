@@ -79,6 +79,12 @@ export interface Actor {
   hardirq(fn: string, file: string, line: number, body: (h: Actor) => void): void;
   /** Run `body` as softirq context on this actor's CPU. */
   softirq(fn: string, file: string, line: number, body: (h: Actor) => void): void;
+  /**
+   * The locking self-test's SOFTIRQ_ENTER()/SOFTIRQ_EXIT() (what the kernel
+   * builtin softirq_enter() does): BH and IRQs off, then a softirq_enter
+   * event, in this very task — SC stays even, only the event says "softirq".
+   */
+  selftestSoftirq(body: () => void): void;
 }
 
 export function world(opts: { withChecker?: boolean } = {}): World {
@@ -234,6 +240,15 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
     alloc: (o) => w.emit({ kind: 'alloc', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
     kfree: (o) => w.emit({ kind: 'kfree', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
     kfreeRcu: (o) => w.emit({ kind: 'kfree_rcu', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
+    selftestSoftirq(body) {
+      a.bhOff();
+      setIrqs(false, 'local_irq_disable');
+      w.emit({ kind: 'softirq_enter', ctx: ctx() });
+      body();
+      w.emit({ kind: 'softirq_exit', ctx: ctx() });
+      setIrqs(true, 'local_irq_enable');
+      a.bhOn();
+    },
     hardirq: (fn, file, line, body) => handler(fn, file, line, true, body),
     softirq: (fn, file, line, body) => handler(fn, file, line, false, body),
   };

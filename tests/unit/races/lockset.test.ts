@@ -199,6 +199,26 @@ describe('CPU-local exclusion', () => {
     expect(run('hardirq').map((r) => r.kind)).toEqual(['kcsan-data-race']);
   });
 
+  it('softirq context entered the self-test way (SC even) is still softirq context', () => {
+    const w = world();
+    const main = w.task(1006, 'main', 0);
+    const reader = w.task(1000, 'reader', 5);
+    const ring = w.obj('ring', 4);
+    main.call('net_rx_action', F, 1, () => main.selftestSoftirq(() => main.write(ring, 'len')));
+    reader.call('reader', F, 2, () => reader.read(ring, 'len'));
+    main.call('net_rx_action', F, 1, () => main.selftestSoftirq(() => main.write(ring, 'len')));
+    expect(w.reports).toHaveLength(1);
+    expect(w.reports[0].lines.some((l) => /^write to 0x[0-9a-f]{16} of 4 bytes by interrupt on cpu 0:$/.test(l))).toBe(true);
+    // ... and main's own task-context accesses afterwards are another thread than that softirq.
+    const w2 = world();
+    const t = w2.task(1006, 'main', 0);
+    const o = w2.obj('o');
+    t.call('net_rx_action', F, 1, () => t.selftestSoftirq(() => t.write(o, 'x')));
+    t.call('main', F, 2, () => t.write(o, 'x'));
+    t.call('net_rx_action', F, 1, () => t.selftestSoftirq(() => t.write(o, 'x')));
+    expect(w2.reports.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in main / net_rx_action']);
+  });
+
   it('preemption off excludes other tasks on the same CPU only', () => {
     const run = (cpuB: number) => {
       const w = world();
