@@ -70,7 +70,7 @@ const PREDEFINED: Readonly<Record<string, string>> = {
 /** How deep includes may nest before we call it a loop. */
 const MAX_INCLUDE_DEPTH = 32;
 /** Expansion budget per translation unit: a self-feeding macro set must end in an error, not a hang. */
-const MAX_EXPANSIONS = 200_000;
+const MAX_EXPANSIONS = 50_000;
 
 interface Cond {
   /** This branch's tokens are kept. */
@@ -443,12 +443,14 @@ class Preprocessor {
         out.push(t);
         continue;
       }
-      stack.pop();
+      const open = stack.pop()!;
+      const collected: Token[] = [];
       const args: Token[][] = [[]];
       let depth = 0;
       let closed = false;
       while (stack.length) {
         const a = stack.pop()!;
+        collected.push(a);
         if (a.kind === 'punct') {
           if (a.text === '(') depth++;
           else if (a.text === ')') {
@@ -465,8 +467,13 @@ class Preprocessor {
         args[args.length - 1].push(a);
       }
       if (!closed) {
-        report(this.sink, diag(t.pos, `unterminated argument list invoking macro '${m.name}'`, "close the macro call with ')' in the same statement"));
-        return;
+        // Leave the broken call unexpanded: the parser then reports the missing ')' where it belongs
+        // and still parses what follows, instead of everything to the end of the file vanishing.
+        out.push(t);
+        for (let i = collected.length - 1; i >= 0; i--) stack.push(collected[i]);
+        stack.push(open);
+        out.push(stack.pop()!);
+        continue;
       }
       if (args.length === 1 && args[0].length === 0 && m.params.length === 0) args.pop();
       const want = m.params.length;

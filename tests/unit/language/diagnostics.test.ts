@@ -1,6 +1,7 @@
 /** One row per front-end diagnostic not covered elsewhere: exact position and wording. */
 import { describe, expect, it } from 'vitest';
-import { errs } from './helpers.ts';
+import { checkProgram, parseProgram } from '../../../src/language/index.ts';
+import { errs, ok, parse } from './helpers.ts';
 
 const table: Array<[string, string[]]> = [
   ['#include\nint x;', ['1:2: #include expects "FILENAME" or <FILENAME>']],
@@ -29,6 +30,19 @@ const table: Array<[string, string[]]> = [
   ['void f(void) { x = L"wide"; }', ['1:20: L"..." wide or unicode literals are outside the simulated subset']],
   ['void f(void) { __asm__("nop"); }', ['1:16: inline assembly is outside the simulated subset']],
   ['void f(void) { x = _Alignof(int); }', ["1:20: '_Alignof' is outside the simulated subset"]],
+  ['#if\n#endif\nint x;', ['1:2: #if with no expression']],
+  ['#if 1 2\n#endif\nint x;', ['1:7: missing binary operator before token "2"']],
+  ['int f() int a; { return a; }', ['1:9: K&R-style function definitions are outside the simulated subset']],
+  ["int c = '';", ['1:9: empty character constant']],
+  ['+ x;', ["1:1: expected a declaration, found '+'"]],
+  ['static x;', ["1:8: expected a type before 'x'"]],
+  ['int x = ', ['1:8: expected expression at end of input']],
+  ['int *;', ["1:6: expected identifier or '(' before ';'"]],
+  ['unsigned void x;', ["1:1: invalid combination of type specifiers 'unsigned void'"]],
+  ['int x = 09;', ["1:9: invalid integer constant '09'"]],
+  ['void f(void) { x = sizeof(int y); }', ["1:31: unexpected name 'y' in a type name"]],
+  ['char *s = "\\q";', ["1:12: unknown escape sequence '\\q'"]],
+  ['#define F(a) a\nint x = F(1;\nint y = ;', ["2:12: expected ')' to close the argument list of 'F'", "3:9: expected expression before ';'"]],
 ];
 
 describe('diagnostics table', () => {
@@ -36,5 +50,35 @@ describe('diagnostics table', () => {
 
   it('unknown _t names still parse as types in casts and prototypes (the checker names them)', () => {
     expect(errs('void f(void) { x = (my_t)y; }\nvoid g(foo_t);')).toEqual([]);
+  });
+
+  it('a macro set that explodes is stopped quickly with a message', () => {
+    let defs = '';
+    for (let i = 0; i < 24; i++) defs += `#define M${i} M${i + 1} M${i + 1}\n`;
+    const t0 = Date.now();
+    const d = parse(defs + 'int x = M0;').diagnostics;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(d[0].message).toMatch(/^macro expansion of 'M\d+' does not terminate$/);
+  });
+
+  it('include chains deeper than 32 files are refused', () => {
+    const files = Array.from({ length: 40 }, (_, i) => ({ path: `h${i}.h`, text: `#include "h${i + 1}.h"\nint v${i};` }));
+    files.push({ path: 'm.c', text: '#include "h0.h"\n' });
+    expect(parseProgram(files).diagnostics.map((x) => `${x.file}:${x.line}:${x.col}: ${x.message}`)).toEqual(['h31.h:1:10: #include nested too deeply (32 levels)']);
+  });
+
+  it('checkProgram turns its own bugs into a diagnostic', () => {
+    const program = ok('void f(void) { }');
+    const f = program.decls[0];
+    if (f.kind !== 'FunctionDef') throw new Error('shape');
+    (f as { body: unknown }).body = null; // corrupt the AST on purpose
+    const d = checkProgram(program, { builtins: new Set() });
+    expect(d).toHaveLength(1);
+    expect(d[0].message).toMatch(/^internal error in the C checker: /);
+  });
+
+  it('checks typedef redefinitions and for-initializer declarations', () => {
+    expect(checkProgram(ok('typedef int a;\ntypedef long a;'), { builtins: new Set() }).map((x) => `${x.line}:${x.col}: ${x.message}`)).toEqual(["2:14: redefinition of typedef 'a'"]);
+    expect(errs('void f(void) { for (struct q { int a; } v = {0}; ;) ; }')[0]).toBe("1:21: only variables may be declared in a 'for' initializer");
   });
 });
