@@ -89,9 +89,9 @@ function sizeOfElem(t: RType): number {
  */
 export function lockInst(k: Kernel, tbl: LockTable, p: PtrV, argText: string, wantType?: LockType): LockInst | null {
   if (!p.obj) return null;
-  const found = lockAt(p.obj.t, p.off);
   const existing = ext<LockInst>(p.obj, p.off);
   if (existing) return existing;
+  const found = lockAt(p.obj.t, p.off);
   const lockType: LockType = found ? LOCK_BUILTINS[found.lt.builtin!]! : (wantType ?? 'lockdep_map');
   const o = p.obj;
   const path = found?.path ?? '';
