@@ -87,14 +87,14 @@ export interface Actor {
   selftestSoftirq(body: () => void): void;
 }
 
-export function world(opts: { withChecker?: boolean } = {}): World {
+export function world(opts: { withChecker?: boolean; harnessFiles?: string[] } = {}): World {
   const reports: Report[] = [];
   const events: KernelEvent[] = [];
   const log: KernelLog = {
     printk: (_e: Extract<LogEntry, { type: 'printk' }>) => {},
     report: (r) => reports.push(r),
   };
-  const observer = opts.withChecker === false ? { event: () => {} } : createRaceChecker({ env: testEnv, log });
+  const observer = opts.withChecker === false ? { event: () => {} } : createRaceChecker({ env: testEnv, log, harnessFiles: opts.harnessFiles });
   let nextId = 1;
   let nextAddr = 0xffff888100001000n;
   const w: World = {

@@ -149,6 +149,25 @@ describe('fields', () => {
   });
 });
 
+describe('harness files', () => {
+  it("reads in harness files (lab_check) are not checked; the scenario's writes there still are", () => {
+    const run = (harnessFiles?: string[]) => {
+      const w = world({ harnessFiles });
+      const a = w.task(1, 'registrar', 0);
+      const b = w.task(2, 'checker', 1);
+      const stats = w.obj('stats');
+      a.call('dev_register', 'stats.c', 10, () => a.write(stats, 'nr'));
+      b.call('checker', 'harness.c', 20, () => b.read(stats, 'nr'));
+      a.call('dev_register', 'stats.c', 10, () => a.write(stats, 'nr'));
+      b.call('checker', 'harness.c', 21, () => b.write(stats, 'nr'));
+      a.call('dev_register', 'stats.c', 10, () => a.write(stats, 'nr'));
+      return w.reports.map((r) => r.sites.map((x) => `${x.pos.file}:${x.pos.line}`).join(' '));
+    };
+    expect(run()).toEqual(['harness.c:20 stats.c:10', 'stats.c:10 harness.c:21']);
+    expect(run(['harness.c'])).toEqual(['harness.c:21 stats.c:10']);
+  });
+});
+
 describe('CPU-local exclusion', () => {
   it('per-CPU data touched by a task with IRQs off and a handler on the same CPU: no report', () => {
     const w = world();
