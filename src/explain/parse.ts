@@ -284,6 +284,9 @@ class Builder {
       return true;
     }
 
+    // Frames are most of a report: try them before the fixed sentences (none of which parses as a frame).
+    if ((this.section === 'stack' || this.section === 'dump' || this.section === 'path') && this.frame(i, body)) return true;
+
     const text = this.fixedText(i, body);
     if (text) return true;
 
@@ -332,25 +335,6 @@ class Builder {
 
     // Frames of the stack that is open.
     if (this.section === 'stack' || this.section === 'dump' || this.section === 'path') {
-      const f = parseFrame(body);
-      if (f !== undefined || body === '...') {
-        if (this.stack === undefined) this.stack = this.openStack('Call Trace', i);
-        const s = r.stacks[this.stack];
-        s.lines.push(i + 1);
-        if (f && !body.startsWith('?')) s.frames.push(f);
-        const unreliable = body.startsWith('?') || /\] \? /.test(body);
-        this.place(
-          i,
-          'stack-frame',
-          body === '...'
-            ? 'Lockdep skipped the frames between the irq-unsafe use and its saved trace.'
-            : unreliable
-              ? `${f}: a "?" frame is a stale return address found on the stack, probably not part of this call chain.`
-              : `${f || 'frame'}: part of the stack "${s.label}".`,
-          { stack: this.stack },
-        );
-        return true;
-      }
       if (isStackNoise(body)) {
         const isTaskMark = /^<\/?(?:TASK|IRQ|NMI|SOFTIRQ)>|^<EOI>/.test(body);
         const role: LineRole = isTaskMark ? 'stack-frame' : 'registers';
@@ -361,6 +345,28 @@ class Builder {
       }
     }
     return false;
+  }
+
+  /** A backtrace entry of the stack that is open (or of a new `Call Trace`). */
+  private frame(i: number, body: string): boolean {
+    const f = parseFrame(body);
+    if (f === undefined && body !== '...') return false;
+    if (this.stack === undefined) this.stack = this.openStack('Call Trace', i);
+    const s = this.report.stacks[this.stack];
+    s.lines.push(i + 1);
+    if (f && !body.startsWith('?')) s.frames.push(f);
+    const unreliable = body.startsWith('?') || /\] \? /.test(body);
+    this.place(
+      i,
+      'stack-frame',
+      body === '...'
+        ? 'Lockdep skipped the frames between the irq-unsafe use and its saved trace.'
+        : unreliable
+          ? `${f}: a "?" frame is a stale return address found on the stack, probably not part of this call chain.`
+          : `${f || 'frame'}: part of the stack "${s.label}".`,
+      { stack: this.stack },
+    );
+    return true;
   }
 
   private fixedAction(act: FixedAction, i: number): void {
