@@ -20,6 +20,7 @@ import { irqSafeUnsafeReport } from './reports/irq-safe-unsafe.ts';
 import {
   badUnlockReport,
   heldLockFreedReport,
+  debugLocksWarnReport,
   internalReport,
   invalidWaitContextReport,
   nestedLockReport,
@@ -373,17 +374,8 @@ function validateChain(st: LockdepState, ts: TaskState, cpu: CpuState, ctx: Even
 // ---------------------------------------------------------------------------
 // Acquire / release
 
-function debugLocksWarn(st: LockdepState, ts: TaskState, ctx: EventContext, cond: string): void {
-  raise(st, () =>
-    internalReport(
-      st.pe,
-      ts,
-      ctx,
-      ['------------[ cut here ]------------', `DEBUG_LOCKS_WARN_ON(${cond})`],
-      [`WARNING: CPU: ${ctx.cpu} PID: ${ts.task.pid} at kernel/locking/lockdep.c:5005 __lock_acquire+0x948/0x1ef0`],
-      ctx.stack,
-    ),
-  );
+function debugLocksWarn(st: LockdepState, ts: TaskState, ctx: EventContext, cond: string, fn: string, line: number, internal: readonly string[]): void {
+  raise(st, () => debugLocksWarnReport(st.pe, ts, ctx, cond, fn, line, internal));
 }
 
 /**
@@ -409,7 +401,7 @@ function lockAcquireClass(
 ): boolean {
   const depth = ts.depth;
   if (depth >= MAX_LOCK_DEPTH) {
-    debugLocksWarn(st, ts, ctx, 'depth >= MAX_LOCK_DEPTH');
+    debugLocksWarn(st, ts, ctx, 'depth >= MAX_LOCK_DEPTH', '__lock_acquire', 5047, ['__lock_acquire', 'lock_acquire']);
     return false;
   }
   if (depth && nestLock) {
@@ -560,8 +552,9 @@ export function lockAcquire(st: LockdepState, e: Extract<KernelEvent, { kind: 'a
   const cls = classFor(st, ts, ctx, e.lock, e.subclass);
   if (!cls) return;
   let read = e.read;
-  // read_lock_is_recursive(): forced by the self-test, or called in_interrupt().
-  if (read && e.lock.lockType === 'rwlock_t' && (st.config.forceReadLockRecursive || inInterrupt(ctx))) read = 2;
+  // read_lock_is_recursive(): forced by the self-test, or called in_interrupt(); PREEMPT_RT's
+  // rwbase_rt readers are always recursive.
+  if (read && e.lock.lockType === 'rwlock_t' && (st.config.forceReadLockRecursive || st.config.preemptRt || inInterrupt(ctx))) read = 2;
   const cpu = cpuOf(st, ctx);
   lockAcquireClass(st, ts, cpu, ctx, cls, e.lock, read, e.trylock, e.check && !cls.novalidate, !ctx.hardirqsEnabled, e.nestLock, ctx.stack, e.api, 0);
 }
@@ -577,8 +570,8 @@ function reacquire(st: LockdepState, ts: TaskState, ctx: EventContext, saved: He
 }
 
 function unlockImbalance(st: LockdepState, ts: TaskState, ctx: EventContext, lock: LockdepMap): void {
-  const name = mapInfo(st.reg, lock).name;
-  raise(st, () => badUnlockReport(st.pe, ts, ctx, name, callerFrame(ctx.stack)));
+  const mi = mapInfo(st.reg, lock);
+  raise(st, () => badUnlockReport(st.pe, ts, ctx, mi.name, `${mi.key}/${mi.baseSubclass}`, callerFrame(ctx.stack)));
 }
 
 export function lockRelease(st: LockdepState, e: Extract<KernelEvent, { kind: 'release' }>): void {
@@ -656,6 +649,25 @@ export function checkNoLocksFreed(st: LockdepState, ctx: EventContext, lo: bigin
   }
 }
 
+/** The init function whose debug_check_no_locks_freed() catches a re-initialised held lock. */
+function initFunction(lock: LockdepMap): string {
+  switch (lock.lockType) {
+    case 'raw_spinlock_t':
+    case 'spinlock_t':
+      return '__raw_spin_lock_init';
+    case 'rwlock_t':
+      return '__rwlock_init';
+    case 'mutex':
+      return '__mutex_init';
+    case 'rw_semaphore':
+      return '__init_rwsem';
+    case 'rt_mutex':
+      return '__rt_mutex_init';
+    default:
+      return 'lockdep_init_map_type';
+  }
+}
+
 /** Size of the lock object for the held-lock-freed range printed by lock init. */
 function lockSize(lock: LockdepMap): bigint {
   switch (lock.lockType) {
@@ -671,7 +683,7 @@ function lockSize(lock: LockdepMap): bigint {
 
 export function lockInit(st: LockdepState, e: Extract<KernelEvent, { kind: 'lock_init' }>): void {
   const lock = e.lock;
-  checkNoLocksFreed(st, e.ctx, lock.addr, lock.addr + lockSize(lock), ['debug_check_no_locks_freed', 'lockdep_init_map_type'], lock.id);
+  checkNoLocksFreed(st, e.ctx, lock.addr, lock.addr + lockSize(lock), ['debug_check_no_locks_freed', initFunction(lock)], lock.id);
   if (!st.debugLocks) return;
   reinitMap(st.reg, lock, lock.key, lock.name, 0, false);
 }
@@ -703,7 +715,7 @@ export function irqState(st: LockdepState, e: Extract<KernelEvent, { kind: 'hard
         return;
       }
       if (cpu.hardirqContext) {
-        debugLocksWarn(st, ts, ctx, 'lockdep_hardirq_context()');
+        debugLocksWarn(st, ts, ctx, 'lockdep_hardirq_context()', 'lockdep_hardirqs_on_prepare', 4360, ['lockdep_hardirqs_on_prepare', 'trace_hardirqs_on']);
         return;
       }
       const m: MarkCtx = { st, ts, cpu, ctx, source: enum_MARK_HARDIRQS_ON, he: false };

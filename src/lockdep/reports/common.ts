@@ -25,7 +25,6 @@ const KNOWN: Record<string, [number, number]> = {
   dump_stack_lvl: [0x5b, 0x77],
   'mark_lock.cold': [0x48, 0xe1],
   mark_held_locks: [0x4f, 0x70],
-  lockdep_hardirqs_on_prepare: [0xe4, 0x190],
   trace_hardirqs_on: [0x41, 0x120],
   lockdep_softirqs_on: [0x9b, 0x130],
   check_noncircular: [0x131, 0x150],
@@ -49,6 +48,14 @@ const KNOWN: Record<string, [number, number]> = {
   mutex_lock_nested: [0x1b, 0x30],
   down_read: [0x3f, 0x1e0],
   down_write: [0x3c, 0xe0],
+  // irq-state callers as the seed 001 splat prints them.
+  irqentry_enter: [0x54, 0x60],
+  asm_sysvec_apic_timer_interrupt: [0x16, 0x20],
+  __irq_exit_rcu: [0xf9, 0x170],
+  _raw_spin_unlock_irqrestore: [0x3a, 0x70],
+  _raw_spin_unlock_irq: [0x29, 0x50],
+  __local_bh_enable_ip: [0x80, 0xd0],
+  lockdep_hardirqs_on_prepare: [0xe4, 0x190],
 };
 
 function hashStr(s: string): number {

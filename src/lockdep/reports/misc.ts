@@ -8,7 +8,7 @@ import type { EventContext, Frame, Report, Stack } from '../../events/types.ts';
 import { formatAddr, formatIp, taskName } from '../../events/format.ts';
 import { className } from '../classes.ts';
 import type { HeldLock, TaskState } from '../types.ts';
-import { lockStack, banner, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, type PrintEnv } from './common.ts';
+import { lockStack, banner, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, synth, type PrintEnv } from './common.ts';
 
 export const WAIT_HEADER = '[ BUG: Invalid wait context ]';
 export const UNLOCK_HEADER = 'WARNING: bad unlock balance detected!';
@@ -34,7 +34,7 @@ export function invalidWaitContextReport(pe: PrintEnv, ts: TaskState, ctx: Event
   );
 }
 
-export function badUnlockReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, name: string, ip: Frame | undefined): Report {
+export function badUnlockReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, name: string, classKey: string, ip: Frame | undefined): Report {
   const lines = banner(UNLOCK_HEADER, pe.env.ident());
   lines.push(`${taskName(ts.task)} is trying to release lock (${name}) at:`, formatIp(ip), 'but there are no more locks to release!');
   lines.push('', 'other info that might help us debug this:', ...heldLocksLines(ts, pe.nesting), '', 'stack backtrace:');
@@ -43,7 +43,7 @@ export function badUnlockReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, 
     'bad-unlock-balance',
     UNLOCK_HEADER,
     lines,
-    [{ name, classKey: '', role: 'released' }],
+    [{ name, classKey, role: 'released' }],
     [siteOf(ctx.stack, `releases ${name}, which this task does not hold here`)],
     ts.task,
     ctx.cpu,
@@ -116,4 +116,22 @@ export function internalReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, m
   const lines = [...msgLines, ...extra];
   if (stack) lines.push(...dumpStack(pe.env, ctx, ['__lock_acquire', 'lock_acquire'], stack));
   return makeReport('lockdep-internal', msgLines[0], lines, [], [siteOf(stack ?? ctx.stack, msgLines[0])], ts.task, ctx.cpu);
+}
+
+/**
+ * DEBUG_LOCKS_WARN_ON(cond): lockdep turns itself off and WARN()s from
+ * `fn` (a lockdep.c function; `line` is its WARN site).
+ */
+export function debugLocksWarnReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, cond: string, fn: string, line: number, internal: readonly string[]): Report {
+  const msg = `DEBUG_LOCKS_WARN_ON(${cond})`;
+  const at = synth(fn);
+  const lines = [
+    '------------[ cut here ]------------',
+    msg,
+    `WARNING: CPU: ${ctx.cpu} PID: ${ts.task.pid} at kernel/locking/lockdep.c:${line} ${at.fn}+0x${at.offset.toString(16)}/0x${at.size.toString(16)}`,
+    'Modules linked in:',
+    ...dumpStack(pe.env, ctx, internal),
+    '---[ end trace 0000000000000000 ]---',
+  ];
+  return makeReport('lockdep-internal', msg, lines, [], [siteOf(ctx.stack, msg)], ts.task, ctx.cpu);
 }

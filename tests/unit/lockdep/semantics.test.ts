@@ -185,3 +185,27 @@ describe('classes and names', () => {
     expect(s.reports.map((r) => r.kind)).toEqual(['held-lock-freed']);
   });
 });
+
+describe('configuration and internal warnings', () => {
+  it('PREEMPT_RT: rwlock_t readers are always recursive', () => {
+    for (const preemptRt of [false, true]) {
+      const s = createSim({ preemptRt });
+      const x = mkLock('X', 'rwlock_t');
+      s.acquire(x, { read: 1, api: 'read_lock' }), s.acquire(x, { read: 1, api: 'read_lock' });
+      expect(s.reports.map((r) => r.kind)).toEqual(preemptRt ? [] : ['recursive']);
+    }
+  });
+
+  it('enabling irqs inside a hardirq handler is DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())', () => {
+    const s = createSim();
+    s.HARDIRQ_ENTER();
+    s.irqEnable();
+    expect(s.reports.map((r) => r.kind)).toEqual(['lockdep-internal']);
+    const l = s.reports[0].lines;
+    expect(l.slice(0, 2)).toEqual(['------------[ cut here ]------------', 'DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())']);
+    expect(l[2]).toMatch(/^WARNING: CPU: 0 PID: 1 at kernel\/locking\/lockdep\.c:\d+ lockdep_hardirqs_on_prepare\+0x/);
+    expect(l.at(-1)).toBe('---[ end trace 0000000000000000 ]---');
+    expect(s.lockdep.debugLocks()).toBe(false);
+  });
+});
+
