@@ -5,8 +5,21 @@
 import type { TopLevelDecl } from './ast.ts';
 import type { DiagSink } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
-import { newParser, peek, reportError, skipBalanced, type Parser } from './parse-core.ts';
+import { accept, at, newParser, peek, reportError, skipBalanced, type Parser } from './parse-core.ts';
 import { parseDeclaration, syncTopLevel } from './parse-decl.ts';
+
+/**
+ * File-scope kernel macros with no meaning in a one-program simulation
+ * (module metadata, symbol exports, initcalls, compile-time asserts): accepted
+ * so code pasted from the kernel parses, then dropped.
+ */
+export const FILE_SCOPE_IGNORED: ReadonlySet<string> = new Set([
+  'EXPORT_SYMBOL', 'EXPORT_SYMBOL_GPL', 'EXPORT_SYMBOL_NS', 'EXPORT_SYMBOL_NS_GPL', 'EXPORT_PER_CPU_SYMBOL',
+  'EXPORT_PER_CPU_SYMBOL_GPL', 'MODULE_LICENSE', 'MODULE_AUTHOR', 'MODULE_DESCRIPTION', 'MODULE_ALIAS',
+  'MODULE_VERSION', 'MODULE_IMPORT_NS', 'module_init', 'module_exit', 'module_param', 'MODULE_PARM_DESC',
+  'early_initcall', 'core_initcall', 'postcore_initcall', 'arch_initcall', 'subsys_initcall', 'fs_initcall',
+  'device_initcall', 'late_initcall', 'static_assert', '_Static_assert', 'ALLOW_ERROR_INJECTION', 'NOKPROBE_SYMBOL',
+]);
 
 export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
   const p: Parser = newParser(tokens, sink);
@@ -17,6 +30,18 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
   while (peek(p).kind !== 'eof') {
     if (peek(p).kind === 'punct' && peek(p).text === ';') {
       p.i++;
+      continue;
+    }
+    const t = peek(p);
+    if (t.kind === 'ident' && FILE_SCOPE_IGNORED.has(t.text) && at(p, '(', 1)) {
+      p.i++;
+      try {
+        skipBalanced(p);
+      } catch (e) {
+        reportError(p, e);
+        break;
+      }
+      accept(p, ';');
       continue;
     }
     const before = p.i;

@@ -151,6 +151,13 @@ describe('declarations: functions, storage and attributes', () => {
   });
 });
 
+describe('declarations: kernel boilerplate at file scope', () => {
+  it('module metadata, exports and initcalls are accepted and dropped', () => {
+    const p = ok('void klist_init(void) { }\nEXPORT_SYMBOL_GPL(klist_init);\nMODULE_LICENSE("GPL");\nlate_initcall(klist_init)\nstatic_assert(sizeof(int) == 4, "int");\nint after;');
+    expect(p.decls.map((d) => d.name)).toEqual(['klist_init', 'after']);
+  });
+});
+
 describe('declarations: outside the subset', () => {
   it('says precisely what is not supported', () => {
     expect(errs('double d;')).toEqual(['1:1: floating-point types are outside the simulated subset']);
