@@ -69,6 +69,8 @@ export interface LockdepState {
   bfs: BfsCounter;
   tasks: Map<number, TaskState>;
   cpus: Map<number, CpuState>;
+  /** keepGoing only: reports already printed (kind, locks, first site), so a loop does not flood the log. */
+  seen: Set<string>;
 }
 
 export function createState(config: LockdepConfig, env: PrintEnv['env'], log: KernelLog): LockdepState {
@@ -82,6 +84,7 @@ export function createState(config: LockdepConfig, env: PrintEnv['env'], log: Ke
     bfs: { gen: 0 },
     tasks: new Map(),
     cpus: new Map(),
+    seen: new Set(),
   };
 }
 
@@ -97,8 +100,15 @@ function raise(st: LockdepState, build: () => Report): void {
   if (!st.config.keepGoing) {
     if (!st.debugLocks) return;
     st.debugLocks = false;
+    st.log.report(build());
+    return;
   }
-  st.log.report(build());
+  const r = build();
+  const site = r.sites[0];
+  const sig = `${r.kind}|${r.header}|${r.locks.map((l) => l.classKey + ':' + l.role).join(',')}|${site ? `${site.pos.file}:${site.pos.line}:${site.pos.col}` : ''}`;
+  if (st.seen.has(sig)) return;
+  st.seen.add(sig);
+  st.log.report(r);
 }
 
 /** What the caller does after a failed check: stop (one-shot) or carry on (keepGoing). */

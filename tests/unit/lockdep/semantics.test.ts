@@ -42,6 +42,13 @@ describe('one-shot', () => {
     abba(s);
     expect(s.reports).toHaveLength(2);
   });
+
+  it('keepGoing prints a repeated uncached problem (wait context in a loop) once', () => {
+    const s = createSim({ keepGoing: true });
+    const [sl, m] = [spin('sl'), mkLock('m', 'mutex')];
+    for (let i = 0; i < 3; i++) s.acquire(sl), s.acquire(m, { api: 'mutex_lock' }), s.release(m), s.release(sl);
+    expect(s.reports.map((r) => r.kind)).toEqual(['invalid-wait-context']);
+  });
 });
 
 describe('queries', () => {
