@@ -22,7 +22,8 @@ import type {
   VarDecl,
 } from '../language/ast.ts';
 import { bug, emit, KillTask, listening, ctxNow, sanitizerReport, StopRun, type Kernel } from '../kernel/kernel.ts';
-import type { FrameRec, Gen } from '../kernel/state.ts';
+import { frameOf, type FrameRec, type Gen } from '../kernel/state.ts';
+import { formatSymbol } from '../events/format.ts';
 import { addrOf, allocObj, objAt, VOIDV, type AggV, type FnV, type Memory, type MemObj, type PtrV, type Value } from './memory.ts';
 import { exprText } from './print.ts';
 import {
@@ -436,8 +437,7 @@ function pageFault(I: Interp, r: Ref, write: boolean): never {
 function checkAccess(I: Interp, r: Ref, write: boolean, size: number): boolean {
   if (r.uninit) {
     const name = r.expr ? exprText(r.expr) : 'pointer';
-    const top = I.k.cur.frames[I.k.cur.frames.length - 1];
-    sanitizerReport(I.k, 'bug', `BUG: KMSAN: uninit-value in ${top ? top.fn : '?'}`, [
+    sanitizerReport(I.k, 'bug', `BUG: KMSAN: uninit-value in ${topSymbol(I)}`, [
       `use of uninitialised pointer in '${name}' (the pointer was never assigned)`,
     ]);
     throw new KillTask('uninit');
@@ -446,8 +446,8 @@ function checkAccess(I: Interp, r: Ref, write: boolean, size: number): boolean {
   const o = r.obj;
   if (o.freed) {
     const addr = addrOf(r).toString(16).padStart(16, '0');
-    const top = I.k.cur.frames[I.k.cur.frames.length - 1];
-    sanitizerReport(I.k, 'use-after-free', `BUG: KASAN: slab-use-after-free in ${top ? top.fn : '?'}`, [
+    if (!kasanFirst(I)) return true;
+    sanitizerReport(I.k, 'use-after-free', `BUG: KASAN: slab-use-after-free in ${topSymbol(I)}`, [
       `${write ? 'Write' : 'Read'} of size ${size} at addr ${addr} by task ${I.k.cur.task.comm}/${I.k.cur.task.pid}`,
     ], [
       '',
@@ -461,8 +461,8 @@ function checkAccess(I: Interp, r: Ref, write: boolean, size: number): boolean {
   }
   if (r.off < 0 || r.off + size > o.size) {
     const addr = addrOf(r).toString(16).padStart(16, '0');
-    const top = I.k.cur.frames[I.k.cur.frames.length - 1];
-    sanitizerReport(I.k, 'bug', `BUG: KASAN: ${o.region === 'heap' ? 'slab' : o.region === 'stack' ? 'stack' : 'global'}-out-of-bounds in ${top ? top.fn : '?'}`, [
+    if (!kasanFirst(I)) return false;
+    sanitizerReport(I.k, 'bug', `BUG: KASAN: ${o.region === 'heap' ? 'slab' : o.region === 'stack' ? 'stack' : 'global'}-out-of-bounds in ${topSymbol(I)}`, [
       `${write ? 'Write' : 'Read'} of size ${size} at addr ${addr} by task ${I.k.cur.task.comm}/${I.k.cur.task.pid}`,
     ]);
     return false;
@@ -470,6 +470,19 @@ function checkAccess(I: Interp, r: Ref, write: boolean, size: number): boolean {
   return true;
 }
 
+
+/** `klist_next+0x1b/0x160` for the innermost simulated function. */
+export function topSymbol(I: Interp): string {
+  const top = I.k.cur.frames[I.k.cur.frames.length - 1];
+  return top ? formatSymbol(frameOf(top)) : '?';
+}
+
+/** KASAN prints only its first report unless booted with kasan_multi_shot. */
+export function kasanFirst(I: Interp): boolean {
+  if (I.k.once.has('kasan')) return false;
+  I.k.once.add('kasan');
+  return true;
+}
 
 export function load(I: Interp, r: Ref): Value {
   const t = r.t;
@@ -1276,7 +1289,8 @@ export function* evalExpr(I: Interp, e: Expr, sc: Scope): Gen<Value> {
         v = binop(I, e.op.slice(0, -1), old, v, e.pos);
       }
       store(I, r, v);
-      return r.t.k === 'struct' ? v : load(I, r);
+      // The value of an assignment is the stored value; no second read of the place.
+      return r.t.k === 'struct' || r.t.k === 'array' ? v : convert(I, v, r.t);
     }
     case 'Conditional': {
       const c = yield* evalExpr(I, e.cond, sc);
@@ -1343,6 +1357,7 @@ function identValue(I: Interp, e: Extract<Expr, { kind: 'Ident' }>, sc: Scope): 
   if (c) return c;
   const dyn = DYNAMIC_IDENTS[e.name];
   if (dyn) return dyn(I);
+  if (e.name === '__func__' || e.name === '__FUNCTION__') return funcName(I, sc.fn);
   if (I.builtins.has(e.name)) return { k: 'f', name: e.name } satisfies FnV;
   throw new StopRun('internal', `'${e.name}' undeclared`, sc.fn, e.pos);
 }
@@ -1354,6 +1369,19 @@ export const DYNAMIC_IDENTS: Record<string, (I: Interp) => Value> = {
   nr_cpu_ids: (I) => mkInt(UINT_T, BigInt(I.k.cpus.length)),
   debug_locks: (I) => intOf(!I.k.queries || I.k.queries.debugLocks() ? 1 : 0),
 };
+
+const funcNames = new WeakMap<Interp, Map<string, MemObj>>();
+/** `__func__`: one string object per function, like the compiler's static array. */
+function funcName(I: Interp, fn: string): PtrV {
+  let m = funcNames.get(I);
+  if (!m) funcNames.set(I, (m = new Map()));
+  let o = m.get(fn);
+  if (!o) {
+    o = allocObj(I.mem, 'string', { k: 'array', of: CHAR, n: fn.length + 1 }, fn.length + 1, JSON.stringify(fn), true, { str: fn });
+    m.set(fn, o);
+  }
+  return { k: 'p', t: CHARP, obj: o, off: 0 };
+}
 
 export function currentPtr(I: Interp): PtrV {
   const t = I.k.cur.task;

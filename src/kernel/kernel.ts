@@ -507,10 +507,10 @@ export function* warn(k: Kernel, message: string | null, kind: ReportKind = 'war
   k.taint.flags.add('W');
 }
 
-export function* warnOnce(k: Kernel, key: string, message: string): Gen<void> {
+export function* warnOnce(k: Kernel, key: string, message: string, kind: ReportKind = 'warning'): Gen<void> {
   if (k.once.has(key)) return;
   k.once.add(key);
-  yield* warn(k, message);
+  yield* warn(k, message || null, kind);
 }
 
 

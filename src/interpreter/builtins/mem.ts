@@ -257,11 +257,12 @@ function* kfreeNow(c: CallCtx, p: Value, how: 'kfree' | 'kfree_rcu'): Gen<void> 
   const o = p.obj;
   const top = k.cur.frames[k.cur.frames.length - 1];
   if (!o || o.region !== 'heap' || p.off !== 0) {
-    sanitizerReport(k, 'double-free', `BUG: KASAN: invalid-free in ${top?.fn ?? '?'}`, [`${px(p)} is not the start of a kmalloc'ed object`]);
+    if (interpMod.kasanFirst(I)) sanitizerReport(k, 'double-free', `BUG: KASAN: invalid-free in ${interpMod.topSymbol(I)}`, [`${px(p)} is not the start of a kmalloc'ed object`]);
     return;
   }
   if (o.freed) {
-    sanitizerReport(k, 'double-free', `BUG: KASAN: double-free in ${top?.fn ?? '?'}`, [
+    if (!interpMod.kasanFirst(I)) return;
+    sanitizerReport(k, 'double-free', `BUG: KASAN: double-free in ${interpMod.topSymbol(I)}`, [
       `Free of addr ${formatAddr(o.base)} by task ${k.cur.task.comm}/${k.cur.task.pid}`,
     ], o.freedAt ? ['', `Freed by task at ${o.freedAt}`] : []);
     return;
@@ -366,8 +367,16 @@ function atomicFamily(prefix: string, t: IntRT): Family {
       const oldE = yield* evInt(c, 1);
       const nv = yield* evInt(c, 2);
       const r = counterRef(c, p, t);
-      const cur = toBig(load(c.I, r));
+      const was = c.I.memEvents;
+      c.I.memEvents = false;
+      let cur: bigint;
+      try {
+        cur = toBig(load(c.I, r));
+      } finally {
+        c.I.memEvents = was;
+      }
       if (cur === BigInt.asIntN(t.bits, oldE) || cur === oldE) storeMarked(c, r, mkInt(t, nv));
+      else if (was && r.obj) interpMod.accessEvent(c.I, r, false, true);
       return v(cur);
     },
     [`${prefix}_inc_not_zero`]: (c) => atomicOp(c, t, (o) => (o === 0n ? { nv: null, ret: boolOf(false) } : { nv: o + 1n, ret: boolOf(true) }), 'none'),
@@ -377,7 +386,7 @@ function atomicFamily(prefix: string, t: IntRT): Family {
 const REFCOUNT_SATURATED = -0x40000000n;
 
 function* refWarn(c: CallCtx, msg: string): Gen<void> {
-  yield* warnOnce(c.I.k, `refcount:${msg}`, `refcount_t: ${msg}`);
+  yield* warnOnce(c.I.k, `refcount:${msg}`, `refcount_t: ${msg}`, 'refcount');
 }
 
 function refOp(kind: 'inc' | 'dec' | 'dec_and_test' | 'add' | 'sub_and_test' | 'inc_not_zero' | 'read' | 'set') {
