@@ -22,6 +22,7 @@ import type {
 import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
 import {
   accept,
+  afterPrev,
   at,
   describe,
   reportError,
@@ -117,6 +118,10 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
       continue;
     }
     if (OUTSIDE[w]) fail(t.pos, OUTSIDE[w], w === 'float' || w === 'double' ? 'the kernel does not use floating point; use integers' : undefined);
+    if (type && typeDefinedHere(type) && (TYPE_KEYWORDS.has(w) || w === 'struct' || w === 'union' || w === 'enum' || isTypedefName(p, w))) {
+      // `struct s { ... }` then a new declaration on the next line: the classic missing ';'.
+      fail(afterPrev(p), `expected ';' after ${type.kind === 'EnumType' ? 'enum' : type.kind === 'StructType' && type.union ? 'union' : 'struct'} definition`, "add ';' after the closing '}'");
+    }
     if (TYPE_KEYWORDS.has(w)) {
       if (type) fail(t.pos, 'two or more data types in declaration specifiers', `remove '${w}' or the type before it`);
       if (!wordsPos) wordsPos = t.pos;
@@ -170,6 +175,10 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
   }
   if (isConst || isVolatile) type = withQuals(type, isConst, isVolatile);
   return { pos: start, type, storage, typedef, attrs };
+}
+
+function typeDefinedHere(t: TypeNode): boolean {
+  return (t.kind === 'StructType' || t.kind === 'EnumType') && t.def !== undefined;
 }
 
 /** `foo_t x`, `foo_t *x`, `foo_t (*fn)(...)` — an unknown type name used like a type. */

@@ -3,7 +3,7 @@
  * net, so every error in the program is reported in one pass.
  */
 import type { TopLevelDecl } from './ast.ts';
-import type { DiagSink } from './diagnostics.ts';
+import { diag, report, type DiagSink } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
 import { accept, at, newParser, peek, reportError, skipBalanced, type Parser } from './parse-core.ts';
 import { parseDeclaration, syncTopLevel } from './parse-decl.ts';
@@ -42,6 +42,11 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
         break;
       }
       accept(p, ';');
+      continue;
+    }
+    if (t.kind === 'punct' && t.text === '}') {
+      if (!lastFailed) report(sink, diag(t.pos, "unmatched '}' at file scope", 'remove it, or check the braces of the function above'));
+      p.i++;
       continue;
     }
     const before = p.i;
