@@ -5,7 +5,18 @@ import { className } from '../classes.ts';
 import type { BfsNode } from '../graph.ts';
 import type { HeldLock, TaskState } from '../types.ts';
 import { banner, classLine, dumpStack, heldLocksLines, lockLine, makeReport, reportLock, siteOf, type PrintEnv } from './common.ts';
-import { irqScenarioLines, shortestDependencies } from './irq-paths.ts';
+import { irqScenarioLines, pathSites, shortestDependencies } from './irq-paths.ts';
+import { usageStr } from '../usage.ts';
+import type { ReportSite } from '../../events/types.ts';
+
+/** Where the other lock became irq-safe (backwards) or irq-unsafe (forwards). */
+function otherUsage(other: BfsNode, forwards: boolean, irqclass: string): (ReportSite | undefined)[] {
+  const state = irqclass.startsWith('SOFTIRQ') ? 4 : 0;
+  const bits = forwards ? [state + 2, state + 3] : [state, state + 1];
+  return bits
+    .filter((b) => other.cls.usageMask & (1 << b))
+    .map((b) => siteOf(other.cls.usageTraces[b], `${className(other.cls)} became ${irqclass}-${forwards ? 'unsafe' : 'safe'} here (${usageStr[b]})`));
+}
 
 export const INVERSION_HEADER = 'WARNING: possible irq lock inversion dependency detected';
 
@@ -51,7 +62,8 @@ export function irqInversionReport(
     [reportLock(hlock.cls, 'acquiring', n), reportLock(safe, 'safe', n), reportLock(unsafe, 'unsafe', n)],
     [
       siteOf(stack, `${className(hlock.cls)} changes its irq state here`),
-      siteOf(other.edge?.trace, `dependency ${className(other.edge?.from ?? other.cls)} -> ${className(other.edge?.to ?? other.cls)} recorded here`),
+      ...otherUsage(other, forwards, irqclass),
+      ...pathSites(other),
     ],
     ts.task,
     ctx.cpu,

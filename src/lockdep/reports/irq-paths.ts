@@ -3,13 +3,13 @@
  * the dependency paths under the irq-safe->unsafe and irq-inversion reports,
  * and print_irq_lock_scenario().
  */
-import type { Stack } from '../../events/types.ts';
+import type { ReportSite, Stack } from '../../events/types.ts';
 import { formatAddr } from '../../events/format.ts';
 import { className } from '../classes.ts';
 import type { BfsNode } from '../graph.ts';
 import { LOCK_TRACE_STATES, type LockClass } from '../types.ts';
 import { usageStr } from '../usage.ts';
-import { classLine, traceLines } from './common.ts';
+import { classLine, siteOf, traceLines } from './common.ts';
 
 export function classHeaderLines(cls: LockClass, depth: number, nesting: boolean): string[] {
   const pad = ' '.repeat(depth);
@@ -45,6 +45,15 @@ export function shortestDependenciesBackwards(leaf: BfsNode, nesting: boolean): 
     out.push(...classHeaderLines(e.cls, e.depth, nesting));
     if (trace) out.push(`${pad} ... acquired at:`, ...traceLines(trace, 2), '');
     trace = e.edge ? e.edge.trace : undefined;
+  }
+  return out;
+}
+
+/** Editor markers for every edge on a BFS path (leaf back to the root). */
+export function pathSites(leaf: BfsNode): (ReportSite | undefined)[] {
+  const out: (ReportSite | undefined)[] = [];
+  for (let e: BfsNode | null = leaf; e && e.edge; e = e.parent) {
+    out.push(siteOf(e.edge.trace, `dependency ${className(e.edge.from)} -> ${className(e.edge.to)} recorded here`));
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { HeldLock, TaskState } from '../types.ts';
 import { stateName, usageStr } from '../usage.ts';
 import { lockStack, banner, classLine, dumpStack, heldLocksLines, irqStateTag, lockLine, makeReport, reportLock, siteOf, traceLines, type PrintEnv } from './common.ts';
 import type { IrqView } from './inconsistent.ts';
-import { irqScenarioLines, shortestDependencies, shortestDependenciesBackwards } from './irq-paths.ts';
+import { irqScenarioLines, pathSites, shortestDependencies, shortestDependenciesBackwards } from './irq-paths.ts';
 
 export function irqSafeUnsafeReport(
   pe: PrintEnv,
@@ -53,6 +53,9 @@ export function irqSafeUnsafeReport(
       siteOf(next.stack, `acquires ${className(next.cls)} while holding ${className(prev.cls)}: connects ${irqclass}-safe ${className(safe)} to ${irqclass}-unsafe ${className(unsafe)}`),
       siteOf(safe.usageTraces[bit1], `${className(safe)} became ${irqclass}-irq-safe here (${usageStr[bit1]})`),
       siteOf(unsafe.usageTraces[bit2], `${className(unsafe)} became ${irqclass}-irq-unsafe here (${usageStr[bit2]})`),
+      siteOf(prev.stack, `${className(prev.cls)} is held here`),
+      ...pathSites(backwardsEntry),
+      ...pathSites(forwardsEntry),
     ],
     ts.task,
     ctx.cpu,

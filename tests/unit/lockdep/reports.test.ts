@@ -109,6 +109,14 @@ describe('irq-safe -> irq-unsafe and irq inversion', () => {
     const l = lines(s);
     expect(l).toContain('  safe_lock --> middle_lock --> unsafe_lock');
     expect(l).toEqual(golden('irq-safe-unsafe-chain.txt', l));
+    // Markers: the new acquisition, where each lock got its irq state, the held lock, the path edge.
+    expect(s.reports[0].sites.map((x) => `${x.pos.line} ${x.message}`)).toEqual([
+      '70 acquires unsafe_lock while holding middle_lock: connects HARDIRQ-safe safe_lock to HARDIRQ-unsafe unsafe_lock',
+      '50 safe_lock became HARDIRQ-irq-safe here (IN-HARDIRQ-W)',
+      '40 unsafe_lock became HARDIRQ-irq-unsafe here (HARDIRQ-ON-W)',
+      '60 middle_lock is held here',
+      '60 dependency safe_lock -> middle_lock recorded here',
+    ]);
   });
 
   it('a lock becoming HARDIRQ-safe after it took a HARDIRQ-unsafe lock: irq lock inversion', () => {
