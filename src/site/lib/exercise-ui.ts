@@ -215,7 +215,9 @@ export function mountExercise(root: HTMLElement): void {
       tabSize: 8,
       insertSpaces: false,
     });
-    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => void doRun());
+    // Ctrl/Cmd+Enter is Monaco's "insert line below"; here it means Run and must not touch the text.
+    monaco.editor.addKeybindingRules([{ keybinding: monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, command: '-editor.action.insertLineAfter' }]);
+    ed.addAction({ id: 'lockdep-lab.run', label: 'Lockdep Lab: Run', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => void doRun() });
     new MutationObserver(() => monaco.editor.setTheme(theme())).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     const views = new Map<string, ReturnType<typeof ed.saveViewState>>();
     const sev = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info };

@@ -96,3 +96,24 @@ export function toView(ex: Exercise): ExerciseView {
 export function gradable(ex: Exercise): Exercise {
   return { ...ex, solution: [], alternatives: [], wrong: [] };
 }
+
+/**
+ * The page path of the lesson an exercise names (`abba` or `foundations/abba`),
+ * e.g. `lessons/foundations/abba/`, or null when no lesson file matches.
+ */
+export function lessonPath(lesson: string): string | null {
+  const root = join(process.cwd(), 'content', 'docs', 'lessons');
+  if (!existsSync(root)) return null;
+  const want = lesson.replace(/^\/+|\/+$/g, '').replace(/^lessons\//, '');
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.mdx?$/.test(n)) found.push(relative(root, p).split(sep).join('/').replace(/\.mdx?$/, ''));
+    }
+  };
+  walk(root);
+  const hit = found.find((f) => f === want) ?? found.find((f) => f.endsWith('/' + want));
+  return hit ? `lessons/${hit}/` : null;
+}

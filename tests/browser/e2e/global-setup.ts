@@ -47,7 +47,8 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
 
 export default async function setup(project: TestProject) {
   const distDir = mkdtempSync(join(tmpdir(), 'lockdep-lab-e2e-dist-'));
-  const env = { ...process.env, LAB_BASE: BASE, LAB_OUT: distDir, ASTRO_TELEMETRY_DISABLED: '1' };
+  // Vitest sets NODE_ENV=test; a build that inherits it is not a production build (Starlight then ships no search).
+  const env = { ...process.env, NODE_ENV: 'production', LAB_BASE: BASE, LAB_OUT: distDir, ASTRO_TELEMETRY_DISABLED: '1' };
   const t0 = Date.now();
   const build = spawnSync('astro', ['build'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (build.status !== 0) {

@@ -1,0 +1,199 @@
+/**
+ * The exercise workbench on the built site: Monaco loads (only here), the
+ * starter's Run shows the expected report with markers on the acquisition
+ * lines, entering the fix and Grade passes, a draft survives a reload, an
+ * endless loop ends with a message while the page stays responsive, and a
+ * phone gets the plain editor.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, shot, watch, type Session } from './browser.ts';
+
+const siteUrl = inject('siteUrl');
+const SLUG = 'abba';
+const FILE = 'stats.c';
+const hasExercise = existsSync(`exercises/${SLUG}/exercise.json`);
+const hasEngine = existsSync('src/engine/index.ts');
+const hasGrader = existsSync('src/grader/grade.ts');
+
+let s: Session;
+beforeAll(async () => {
+  s = await openBrowser();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+async function openExercise(page: Page, query = ''): Promise<void> {
+  await page.goto(`${siteUrl}exercises/${SLUG}/${query}`, { waitUntil: 'networkidle' });
+}
+
+async function waitMonaco(page: Page): Promise<void> {
+  await page.locator('lab-exercise[data-editor="monaco"] .monaco-editor .view-lines').waitFor({ timeout: 20_000 });
+}
+
+const editorText = (page: Page, path = FILE) => page.evaluate((p) => (window as any).__labEditor.get(p) as string, path);
+
+describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
+  it('loads Monaco with the editable file and read-only tabs, and no script error', async () => {
+    const page = await s.context.newPage();
+    const w = watch(page);
+    await openExercise(page);
+    await waitMonaco(page);
+    expect(await page.locator('[role="tab"]').count()).toBeGreaterThan(1);
+    expect(await page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-path')).toBe(FILE);
+    expect(await editorText(page)).toContain('spin_lock');
+    // C is tokenised: keywords get their own colour class.
+    expect(await page.locator('.monaco-editor .view-lines span[class*="mtk"]').count()).toBeGreaterThan(5);
+    await shot(page, `exercise-${SLUG}`);
+    expect(w.errors).toEqual([]);
+    expect(w.failed).toEqual([]);
+    await page.close();
+  });
+
+  it.skipIf(!hasEngine)("Run shows the starter's circular report with markers on the acquisition lines", async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    await page.locator('.monaco-editor .view-lines').click();
+    const before = await editorText(page);
+    await page.keyboard.press('Control+Enter');
+    const report = page.locator('lab-exercise .lab-term-report').first();
+    await report.waitFor({ timeout: 15_000 });
+    // Ctrl+Enter ran the code and did not insert a line (Monaco's own binding for it).
+    expect(await editorText(page)).toBe(before);
+    expect(await report.textContent()).toContain('possible circular locking dependency detected');
+    const markers = await page.evaluate(() => {
+      const { monaco } = (window as any).__labMonaco;
+      return monaco.editor.getModelMarkers({ owner: 'lockdep-lab' }).map((m: any) => ({ line: m.startLineNumber, file: m.resource.path, message: m.message }));
+    });
+    const circular = markers.filter((x: { file: string; message: string }) => x.file.endsWith(FILE) && x.message.includes('circular locking'));
+    expect(circular.length).toBeGreaterThan(0);
+    const lines = (await editorText(page)).split('\n');
+    for (const m of circular) expect(lines[m.line - 1], JSON.stringify(m)).toMatch(/spin_lock\(/);
+    // Frames of the learner's functions are links that move the cursor there.
+    const frame = page.locator('lab-exercise .lab-term-frame', { hasText: /stats_reset|dev_register/ }).first();
+    if (await frame.count()) {
+      await frame.click();
+      const line = await page.evaluate(() => (window as any).__labMonaco.editor.getPosition().lineNumber);
+      expect(lines[line - 1]).toMatch(/stats_reset|dev_register/);
+    }
+    await shot(page, `exercise-${SLUG}-run`);
+    await page.close();
+  });
+
+  it.skipIf(!hasEngine || !hasGrader)('entering the fix and pressing Grade passes, then offers the reference solution as a diff', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    const solution = await page.evaluate(async (url) => (await (await fetch(url)).json()) as { files: { path: string; text: string }[] }, `${siteUrl}exercises/${SLUG}/solution.json`);
+    const fixed = solution.files.find((f) => f.path === FILE)!.text;
+    await page.evaluate(([p, t]) => (window as any).__labEditor.set(p, t), [FILE, fixed]);
+    await page.locator('.lab-ex-grade').click();
+    const summary = page.locator('.lab-ex-grade-summary[data-status]');
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.getAttribute('data-status')).toBe('pass');
+    expect(await page.locator('.lab-check-fail').count()).toBe(0);
+    expect(await page.locator('lab-exercise').getAttribute('data-passed')).toBe('true');
+    // After a pass the solution opens without a warning dialog, beside the learner's code.
+    await page.locator('.lab-ex-show-solution').click();
+    await page.locator('.lab-ex-solution .monaco-diff-editor').waitFor({ timeout: 10_000 });
+    expect(await editorText(page)).toBe(fixed);
+    await shot(page, `exercise-${SLUG}-pass`);
+    // The sidebar marks the exercise solved.
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await page.locator(`nav.sidebar a[href$="/exercises/${SLUG}/"] .lab-solved`).count()).toBe(1);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it('keeps a draft across a reload and asks before resetting to the starter', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('// my draft 42\n');
+    await page.locator('.lab-ex-status', { hasText: 'Draft saved' }).waitFor({ timeout: 5000 });
+    await page.reload({ waitUntil: 'networkidle' });
+    await waitMonaco(page);
+    expect(await editorText(page)).toMatch(/^\/\/ my draft 42\n/);
+    expect(await page.locator('.lab-notice', { hasText: 'Restored your draft' }).count()).toBe(1);
+    // Declining the confirmation keeps the draft; accepting restores the starter.
+    page.once('dialog', (d) => d.dismiss());
+    await page.locator('.lab-ex-reset').click();
+    expect(await editorText(page)).toMatch(/^\/\/ my draft 42/);
+    page.once('dialog', (d) => d.accept());
+    await page.locator('.lab-ex-reset').click();
+    expect(await editorText(page)).not.toContain('my draft 42');
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it('does not load a draft written for an older starter, and says so', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await page.evaluate((slug) => {
+      const d = { slug, starterHash: 'aaaaaaaaaaaa', files: { 'stats.c': '// old starter draft\n' }, savedAt: 1 };
+      localStorage.setItem(`lockdep-lab:v1:draft:${slug}:aaaaaaaaaaaa`, JSON.stringify(d));
+    }, SLUG);
+    await page.reload({ waitUntil: 'networkidle' });
+    await waitMonaco(page);
+    expect(await editorText(page)).not.toContain('old starter draft');
+    expect(await page.locator('.lab-notice', { hasText: 'starter code changed' }).count()).toBe(1);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it('reports corrupt saved data instead of silently dropping it', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    const hash = await page.evaluate(() => JSON.parse(document.querySelector('.lab-ex-data')!.textContent!).starterHash as string);
+    await page.evaluate(([slug, h]) => localStorage.setItem(`lockdep-lab:v1:draft:${slug}:${h}`, '{broken'), [SLUG, hash]);
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await page.locator('.lab-notice-error', { hasText: 'could not be read' }).count()).toBe(1);
+    expect(await page.evaluate(([slug, h]) => localStorage.getItem(`lockdep-lab:v1:corrupt:draft:${slug}:${h}`), [SLUG, hash])).toBe('{broken');
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it.skipIf(!hasEngine)('ends an endless loop in learner code with a message while the page stays responsive', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    const looped = (await editorText(page)).replace(/void stats_reset\(void\)\n\{\n/, 'void stats_reset(void)\n{\n\tfor (;;)\n\t\t;\n');
+    expect(looped).toContain('for (;;)');
+    await page.evaluate(([p, t]) => (window as any).__labEditor.set(p, t), [FILE, looped]);
+    await page.locator('.lab-ex-run').click();
+    // While the run spins in the worker, the main thread answers at once.
+    const t0 = Date.now();
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await page.locator('lab-exercise .lab-term', { hasText: /budget|Stopped|restarted/i }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('.lab-ex-run').isEnabled()).toBe(true);
+    await shot(page, `exercise-${SLUG}-loop`);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it('gives a phone the plain text editor with the same Run and Grade, without Monaco', async () => {
+    const phone = await openBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await phone.context.newPage();
+      const big: string[] = [];
+      page.on('response', async (r) => {
+        if (r.request().resourceType() === 'script' && (await r.body().catch(() => Buffer.alloc(0))).length > 400_000) big.push(r.url());
+      });
+      await openExercise(page);
+      expect(await page.locator('lab-exercise').getAttribute('data-editor')).toBe('plain');
+      expect(await page.locator('textarea.lab-ex-plain').isVisible()).toBe(true);
+      expect(await page.locator('.lab-ex-run').isVisible()).toBe(true);
+      expect(await page.locator('.lab-ex-grade').isVisible()).toBe(true);
+      expect(big).toEqual([]);
+      await shot(page, `exercise-${SLUG}-phone`);
+    } finally {
+      await phone.close();
+    }
+  });
+});
