@@ -303,10 +303,18 @@ function whyLine(s: RaceState, other: AccessRec, cur: AccessRec): string {
 function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
   loc.candidate = intersect(s.table, loc.candidate, cur.lockset);
   if (cur.write) loc.phase = 'shared-modified';
-  if (loc.phase === 'shared-modified' && loc.candidate === EMPTY) {
-    const recs = [...loc.history.values()];
-    for (let i = recs.length - 1; i >= 0; i--) {
-      const h = recs[i];
+  // A loop repeating one access against an unchanged history finds nothing
+  // new: rescan only when this slot's access or some other slot changed.
+  const prev = loc.history.get(cur.slot);
+  const same =
+    prev !== undefined && prev.lockset === cur.lockset && prev.marked === cur.marked && prev.rcuReader === cur.rcuReader && prev.op === cur.op;
+  if (!same) loc.version++;
+  const scanned = same && prev.checked === loc.version;
+  cur.checked = loc.version;
+  if (!scanned && loc.phase === 'shared-modified' && loc.candidate === EMPTY) {
+    // Every conflicting pair not yet reported, oldest partner first: the scan
+    // is skipped next time if nothing changes, so it must not stop early.
+    for (const h of loc.history.values()) {
       if (!conflicts(s, h, cur)) continue;
       const a = siteKey(h);
       const b = siteKey(cur);
@@ -323,14 +331,13 @@ function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
           `${kind(cur)} holding ${heldPhrase(c)}: races with ${siteName(h)}`,
         ]),
       );
-      break;
     }
   }
   remember(loc.history, cur.slot, cur);
 }
 
 function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocState {
-  return { key, phase, owner, exclusiveWrite: false, candidate: ALL, history: new Map(), reported: new Set() };
+  return { key, phase, owner, exclusiveWrite: false, candidate: ALL, history: new Map(), version: 0, reported: new Set() };
 }
 
 // ---------------------------------------------------------------------------

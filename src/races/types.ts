@@ -70,6 +70,8 @@ export interface AccessRec {
   site?: string;
   /** Packed (thread, read/write, function, line): the history slot this access fills. */
   slot: number;
+  /** Location history version this access was checked against. */
+  checked?: number;
 }
 
 /** Eraser states; lists skip Virgin/Exclusive (a list head is shared by construction). */
@@ -86,6 +88,8 @@ export interface LocState {
   candidate: LocksetId;
   /** Latest access per (thread, kind, code site) since the location became shared, oldest first. */
   history: Map<number, AccessRec>;
+  /** Bumped when a history slot gets an access with different locks/marking/op. */
+  version: number;
   /** Pairs already reported (one report per pair of code sites). */
   reported: Set<string>;
 }
