@@ -276,7 +276,8 @@ export function mountExercise(root: HTMLElement): void {
   const forcePlain = new URLSearchParams(location.search).get('editor') === 'plain';
   if (forcePlain || isPhone()) {
     root.dataset.editor = 'plain';
-    $<HTMLElement>('.lab-ex-mode').textContent = 'Plain text editor (phone or ?editor=plain).';
+    $<HTMLElement>('.lab-ex-mode').textContent = 'Plain text editor (phone or ?editor=plain); Tab moves focus as usual.';
+    $<HTMLElement>('.lab-ex-tabkeys').hidden = true;
   } else {
     root.dataset.editor = 'loading';
     mountMonaco().catch((e) => {
