@@ -298,20 +298,35 @@ function checkStmt(cx: Ctx, s: Stmt): void {
     }
     case 'Switch':
       checkExpr(cx, s.expr);
+      if (s.body.kind !== 'Block') {
+        cx.out.push(diag(s.body.pos, 'the body of a switch must be a { } block in the simulated subset', 'write switch (x) { case ...: ... }'));
+      }
       cx.switches++;
       cx.breakables++;
-      checkStmt(cx, s.body);
+      if (s.body.kind === 'Block') {
+        // Labels must be direct items of the body (as the runtime dispatches them); nested ones are refused below.
+        cx.scopes.push(new Map());
+        for (const item of s.body.items) {
+          let it: Stmt = item;
+          while (it.kind === 'Labeled') it = it.stmt;
+          if (it.kind === 'Case') {
+            checkExpr(cx, it.value);
+            if (it.high) checkExpr(cx, it.high);
+          } else if (it.kind !== 'Default') checkStmt(cx, item);
+        }
+        cx.scopes.pop();
+      } else if (s.body.kind !== 'Case' && s.body.kind !== 'Default') checkStmt(cx, s.body);
       cx.breakables--;
       cx.switches--;
       return;
     case 'Case':
-      if (cx.switches === 0) cx.out.push(diag(s.pos, "'case' label not within a switch statement", 'put it inside switch (...) { ... }'));
-      checkExpr(cx, s.value);
-      if (s.high) checkExpr(cx, s.high);
+    case 'Default': {
+      const what = s.kind === 'Case' ? 'case' : 'default';
+      if (cx.switches === 0) cx.out.push(diag(s.pos, `'${what}' label not within a switch statement`, 'put it inside switch (...) { ... }'));
+      else cx.out.push(diag(s.pos, `'${what}' label inside a nested statement of the switch is outside the simulated subset`, `put every '${what}' directly in the switch's { } block`));
+      if (s.kind === 'Case') checkExpr(cx, s.value);
       return;
-    case 'Default':
-      if (cx.switches === 0) cx.out.push(diag(s.pos, "'default' label not within a switch statement", 'put it inside switch (...) { ... }'));
-      return;
+    }
     case 'Break':
       if (cx.breakables === 0) cx.out.push(diag(s.pos, 'break statement not within loop or switch', 'use return or goto to leave the function early'));
       return;

@@ -126,6 +126,15 @@ void f(struct klist *k, struct list_head *p)
     expect(check('void f(int v) { switch (v) { case 0: continue; } }')[0]).toMatch(/^1:38: continue statement not within a loop/);
   });
 
+  it('case labels must be direct items of a braced switch body', () => {
+    expect(check('void f(int v) { switch (v) { case 1: { case 2: break; } default: if (v) { default: ; } } switch (v) case 3: ; }')).toEqual([
+      "1:40: 'case' label inside a nested statement of the switch is outside the simulated subset | put every 'case' directly in the switch's { } block",
+      "1:75: 'default' label inside a nested statement of the switch is outside the simulated subset | put every 'default' directly in the switch's { } block",
+      '1:101: the body of a switch must be a { } block in the simulated subset | write switch (x) { case ...: ... }',
+    ]);
+    expect(check('void f(int v) { switch (v) { case 0 ... 2: out: default: break; } }')).toEqual([]);
+  });
+
   it('goto to a missing label, and duplicate labels', () => {
     expect(check('void f(void) { goto out; goto done; done: ; done: ; }')).toEqual([
       "1:45: duplicate label 'done' | labels must be unique within a function",
