@@ -497,9 +497,10 @@ function classFor(st: LockdepState, ts: TaskState, ctx: EventContext, lock: Lock
   const mi = mapInfo(st.reg, lock);
   const cached = mi.cache[subclass];
   if (cached) return cached;
-  if (subclass >= MAX_LOCKDEP_SUBCLASSES || subclass < 0) {
+  const effective = subclass === 0 ? mi.baseSubclass : subclass;
+  if (effective >= MAX_LOCKDEP_SUBCLASSES || effective < 0 || !Number.isInteger(effective)) {
     raise(st, () =>
-      internalReport(st.pe, ts, ctx, [`BUG: looking up invalid subclass: ${subclass}`, 'turning off the locking correctness validator.'], [], ctx.stack),
+      internalReport(st.pe, ts, ctx, [`BUG: looking up invalid subclass: ${effective}`, 'turning off the locking correctness validator.'], [], ctx.stack),
     );
     return undefined;
   }
