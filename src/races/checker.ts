@@ -563,6 +563,9 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
   // list_del(entry) names no head (producers then pass the entry as head):
   // the list is the one the entry was last added to.
   const known = e.entry ? s.entries.get(e.entry.addr) : undefined;
+  // list_replace(old, new) reports only the new node, which is on no list we
+  // know yet: there is no list to charge the write to.
+  if (e.op.startsWith('list_replace') && known === undefined) return;
   const resolve = known !== undefined && isRemoval(e.op);
   const headAddr = resolve && !e.op.startsWith('list_move') ? known.headAddr : e.head.addr;
   const headLabel = resolve && !e.op.startsWith('list_move') ? known.headLabel : e.head.label;
