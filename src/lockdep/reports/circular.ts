@@ -36,7 +36,7 @@ export function circularReport(pe: PrintEnv, ts: TaskState, ctx: EventContext, n
   lines.push(`  ${next.read ? 'rlock(' : 'lock('}${className(source)});`);
   lines.push('', ' *** DEADLOCK ***', '');
   lines.push(...heldLocksLines(ts, n), '', 'stack backtrace:');
-  lines.push(...dumpStack(pe.env, ctx, ['check_noncircular', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
+  lines.push(...dumpStack(pe.env, ctx, ['print_circular_bug', 'check_noncircular', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
   const chain: string[] = [];
   for (let e: BfsNode | null = target; e; e = e.parent) chain.unshift(className(e.cls));
   return makeReport('circular', CIRCULAR_HEADER, lines, locks, sites, ts.task, ctx.cpu, chain);

@@ -28,6 +28,8 @@ const KNOWN: Record<string, [number, number]> = {
   trace_hardirqs_on: [0x41, 0x120],
   lockdep_softirqs_on: [0x9b, 0x130],
   check_noncircular: [0x131, 0x150],
+  print_circular_bug: [0x2a4, 0x330],
+  print_bad_irq_dependency: [0x3fc, 0x520],
   check_prev_add: [0xa3, 0xd70],
   validate_chain: [0x4c8, 0x6f0],
   print_deadlock_bug: [0x1e5, 0x2c0],

@@ -43,7 +43,7 @@ export function irqSafeUnsafeReport(
   lines.push('', 'the dependencies between the lock to be acquired', ` and ${irqclass}-irq-unsafe lock:`);
   lines.push(...shortestDependencies(forwardsEntry, currentTrace, n));
   lines.push('', 'stack backtrace:');
-  lines.push(...dumpStack(pe.env, ctx, ['check_irq_usage', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
+  lines.push(...dumpStack(pe.env, ctx, ['print_bad_irq_dependency', 'check_irq_usage', 'check_prev_add', 'validate_chain', '__lock_acquire', 'lock_acquire'], lockStack(next)));
   return makeReport(
     'irq-safe-unsafe',
     header,
