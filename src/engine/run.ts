@@ -128,7 +128,9 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
     currentPtr(interp);
     main.gen = callUser(interp, entryFn, []);
     runScheduler(k, options.policy ?? sequentialPolicy, {
-      onTaskEnd: (t) => taskEndEvent(k, t),
+      onTaskEnd: (t) => {
+        if (t.kind !== 'idle') taskEndEvent(k, t);
+      },
       check: () => {
         rcuGracePeriod(interp);
         if (Date.now() > interp.deadline) throw new StopRun('time', 'time budget exhausted — the program ran too long');

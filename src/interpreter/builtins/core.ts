@@ -291,6 +291,10 @@ export const coreBuiltins: Family = {
     const t = typeArg(c, 1);
     return containerOf(p, t, fieldOffset(c.I, t, memberPath(c.args[2]!), c.pos).off);
   },
+  to_delayed_work: function* (c) {
+    const p = yield* ev(c, 0);
+    return containerOf(p, c.I.builtinTypes.get('struct delayed_work')!, 0);
+  },
   list_first_entry: function* (c) {
     return yield* firstEntry(c, false, false);
   },

@@ -416,6 +416,27 @@ export const kernelBuiltins: Family = {
   },
 
   // Self-test context helpers (lib/locking-selftest.c)
+  HARDIRQ_ENTER: function* (c) {
+    hardirqEnterSelftest(c.I.k);
+    return VOIDV;
+  },
+  HARDIRQ_EXIT: function* (c) {
+    yield* hardirqExitSelftest(c.I.k);
+    return VOIDV;
+  },
+  SOFTIRQ_ENTER: function* (c) {
+    softirqEnterSelftest(c.I.k);
+    return VOIDV;
+  },
+  SOFTIRQ_EXIT: function* (c) {
+    yield* softirqExitSelftest(c.I.k);
+    return VOIDV;
+  },
+  DEBUG_SPINLOCK_BUG_ON: function* (c) {
+    const v = yield* ev(c, 0);
+    if (truthy(v)) bug(c.I.k, `kernel BUG at ${c.pos.file}:${c.pos.line}!`);
+    return VOIDV;
+  },
   hardirq_enter: function* (c) {
     hardirqEnterSelftest(c.I.k);
     return VOIDV;
@@ -750,6 +771,81 @@ export const kernelBuiltins: Family = {
     return VOIDV;
   },
 
+  // Completions and wait queues: the waiter sleeps until the condition holds.
+  init_completion: function* (c) {
+    const p = yield* evPtr(c, 0);
+    if (p.obj) p.obj.cells.set(p.off, mkInt(INT_U, 0n));
+    return VOIDV;
+  },
+  reinit_completion: function* (c) {
+    const p = yield* evPtr(c, 0);
+    if (p.obj) p.obj.cells.set(p.off, mkInt(INT_U, 0n));
+    return VOIDV;
+  },
+  complete: function* (c) {
+    const p = yield* evPtr(c, 0);
+    if (!p.obj) return VOIDV;
+    const v = p.obj.cells.get(p.off);
+    p.obj.cells.set(p.off, mkInt(INT_U, (v ? toBig(v) : 0n) + 1n));
+    wakeWaitersOn(c.I.k, p);
+    return VOIDV;
+  },
+  complete_all: function* (c) {
+    const p = yield* evPtr(c, 0);
+    if (!p.obj) return VOIDV;
+    p.obj.cells.set(p.off, mkInt(INT_U, 0xffffffffn));
+    wakeWaitersOn(c.I.k, p);
+    return VOIDV;
+  },
+  completion_done: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const v = p.obj?.cells.get(p.off);
+    return boolOf(!!v && toBig(v) > 0n);
+  },
+  wait_for_completion: waitCompletion,
+  wait_for_completion_interruptible: waitCompletion,
+  wait_for_completion_killable: waitCompletion,
+  wait_for_completion_timeout: waitCompletion,
+  init_waitqueue_head: function* (c) {
+    yield* evPtr(c, 0);
+    return VOIDV;
+  },
+  wake_up: wakeQueue,
+  wake_up_all: wakeQueue,
+  wake_up_interruptible: wakeQueue,
+  wake_up_interruptible_all: wakeQueue,
+  wait_event: waitEvent,
+  wait_event_interruptible: waitEvent,
+  wait_event_killable: waitEvent,
+  wait_event_timeout: waitEvent,
+  wait_event_interruptible_timeout: waitEvent,
+
+  // Delayed work: a timer that queues the work when it expires.
+  schedule_delayed_work: function* (c) {
+    return yield* queueDelayed(c, c.I.k.cur.cpu.id, 0, 1);
+  },
+  queue_delayed_work: function* (c) {
+    yield* ev(c, 0);
+    return yield* queueDelayed(c, c.I.k.cur.cpu.id, 1, 2);
+  },
+  mod_delayed_work: function* (c) {
+    yield* ev(c, 0);
+    return yield* queueDelayed(c, c.I.k.cur.cpu.id, 1, 2);
+  },
+  cancel_delayed_work: cancelDelayed,
+  cancel_delayed_work_sync: cancelDelayed,
+  flush_delayed_work: function* (c) {
+    const p = yield* evPtr(c, 0);
+    const k = c.I.k;
+    mightSleep(k, rcuDepthOf(k.cur.task));
+    const ws = workState(p);
+    while (ws && (ws.pending || ws.running || delayedPending(k, p)) && k.cur.kind === 'task') {
+      k.cur.task.state = 'runnable';
+      yield SLEEP;
+    }
+    return boolOf(false);
+  },
+
   // Harness
   lab_check: function* (c) {
     const ok = truthy(yield* ev(c, 0));
@@ -805,6 +901,114 @@ function* initWork(c: CallCtx): Gen<Value> {
   return VOIDV;
 }
 
+
+function wakeWaitersOn(k: Kernel, p: PtrV): void {
+  for (const t of k.tasks) {
+    const w = t.waitingOn as { obj?: MemObj; off?: number } | undefined;
+    if (t.state === 'blocked' && w && w.obj === p.obj && w.off === p.off) {
+      t.state = 'runnable';
+      t.waitingOn = undefined;
+    }
+  }
+}
+
+function* waitCompletion(c: CallCtx): Gen<Value> {
+  const k = c.I.k;
+  const p = yield* evPtr(c, 0);
+  mightSleep(k, rcuDepthOf(k.cur.task));
+  if (!p.obj) return intOf(0);
+  for (;;) {
+    const v = p.obj.cells.get(p.off);
+    const n = v ? toBig(v) : 0n;
+    if (n > 0n) {
+      if (n !== 0xffffffffn) p.obj.cells.set(p.off, mkInt(INT_U, n - 1n));
+      return mkInt(LONG_T, 1n);
+    }
+    if (k.cur.kind !== 'task') {
+      schedulingWhileAtomic(c.I);
+      return intOf(0);
+    }
+    k.cur.task.state = 'blocked';
+    k.cur.task.waitingOn = { obj: p.obj, off: p.off };
+    yield SLEEP;
+  }
+}
+
+function* wakeQueue(c: CallCtx): Gen<Value> {
+  wakeWaitersOn(c.I.k, yield* evPtr(c, 0));
+  return VOIDV;
+}
+
+/** wait_event(wq, cond): re-evaluate `cond` each time the queue is woken. */
+function* waitEvent(c: CallCtx): Gen<Value> {
+  const k = c.I.k;
+  const p = yield* evPtr(c, 0);
+  mightSleep(k, rcuDepthOf(k.cur.task));
+  for (;;) {
+    if (truthy(yield* ev(c, 1))) return c.name.includes('timeout') ? mkInt(LONG_T, 1n) : intOf(0);
+    if (k.cur.kind !== 'task') {
+      schedulingWhileAtomic(c.I);
+      return intOf(0);
+    }
+    k.cur.task.state = 'blocked';
+    k.cur.task.waitingOn = { obj: p.obj, off: p.off };
+    yield SLEEP;
+  }
+}
+
+const delayed = new WeakMap<Kernel, Array<{ p: PtrV; at: number; cpu: number; pending: boolean }>>();
+function delayedPending(k: Kernel, p: PtrV): boolean {
+  return (delayed.get(k) ?? []).some((d) => d.pending && d.p.obj === p.obj && d.p.off === p.off);
+}
+
+function* queueDelayed(c: CallCtx, cpu: number, wi: number, di: number): Gen<Value> {
+  const k = c.I.k;
+  const p = yield* evPtr(c, wi);
+  const delay = yield* evNum(c, di);
+  if (delay <= 0) return yield* queueWorkOn(c, cpu, wi);
+  const ws = workState(p);
+  if (!ws || ws.pending || delayedPending(k, p)) return boolOf(false);
+  let list = delayed.get(k);
+  if (!list) delayed.set(k, (list = []));
+  const item = { p, at: k.jiffies + delay, cpu, pending: true };
+  list.push(item);
+  // A kernel thread of the simulation stands in for the timer: it sleeps, then queues the work.
+  const I = c.I;
+  const t = createTask(k, `timer/${cpu}`, 'kthread', cpu, kthreadBottom());
+  t.gen = (function* (): Gen<Value> {
+    t.state = 'sleeping';
+    t.wakeAt = item.at;
+    yield SLEEP;
+    if (!item.pending) return VOIDV;
+    item.pending = false;
+    ws.pending = true;
+    const w = kworkerFor(I, cpu);
+    w.workQueue!.push({ fn: ws.fn, arg: p, work: p.obj!, off: p.off });
+    if (w.state === 'sleeping') w.state = 'runnable';
+    return VOIDV;
+  })();
+  t.kind = 'idle';
+  return boolOf(true);
+}
+
+function* cancelDelayed(c: CallCtx): Gen<Value> {
+  const k = c.I.k;
+  const p = yield* evPtr(c, 0);
+  let was = false;
+  for (const d of delayed.get(k) ?? []) {
+    if (d.pending && d.p.obj === p.obj && d.p.off === p.off) {
+      d.pending = false;
+      was = true;
+    }
+  }
+  const ws = workState(p);
+  if (ws?.pending) {
+    for (const w of k.kworkers.values()) w.workQueue = w.workQueue?.filter((it) => !(it.work === p.obj && it.off === p.off));
+    ws.pending = false;
+    was = true;
+  }
+  return boolOf(was);
+}
 
 function* delTimer(c: CallCtx): Gen<Value> {
   const p = yield* evPtr(c, 0);

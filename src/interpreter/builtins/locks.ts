@@ -488,6 +488,20 @@ export const lockBuiltins: Family = {
   lockdep_assert_held_read: assertHeld(1, true, false),
   lockdep_assert_held_once: assertHeld(-1, true, true),
   lockdep_assert_not_held: assertHeld(-1, false, false),
+  lock_set_subclass: function* (c) {
+    const inst = yield* lockArg(c, 0, 'lockdep_map');
+    if (!inst) return VOIDV;
+    yield* setClass(c, inst, inst.map.key, inst.map.name, yield* evNum(c, 1));
+    return VOIDV;
+  },
+  lockdep_assert_none_held_once: function* (c) {
+    const k = c.I.k;
+    if (k.queries && debugLocks(k)) {
+      const lines = k.queries.heldLocksLines(taskRef(k.cur.task));
+      if (lines.length > 0 && !lines[0]!.startsWith('no locks held')) yield* warnOnce(k, `${c.pos.file}:${c.pos.line}:${c.pos.col}`, '');
+    }
+    return VOIDV;
+  },
   lockdep_is_held: function* (c) {
     const inst = yield* lockArg(c, 0);
     if (!inst) return intOf(0);

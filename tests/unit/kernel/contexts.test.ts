@@ -156,3 +156,22 @@ void main(void) { INIT_WORK(&w, fn); schedule_work(&w); pr_info("queued\\n"); fl
     expect(acq).toEqual(['flush_work (work_completion)(&w)', 'process_one_work (wq_completion)events', 'process_one_work (work_completion)(&w)']);
   });
 });
+
+describe('completions, wait queues and delayed work', () => {
+  it('wait_for_completion sleeps until complete(); wait_event re-checks its condition; delayed work runs later', () => {
+    const { r, events } = record(`static struct completion done; static wait_queue_head_t wq; static int ready; static struct delayed_work dw;
+static void dfn(struct work_struct *w) { struct delayed_work *d = to_delayed_work(w); pr_info("delayed ran %d at %d\\n", d == &dw, ready); ready = 1; wake_up(&wq); }
+static int thr(void *d) { msleep(3); pr_info("thr completes\\n"); complete(&done); return 0; }
+void main(void) { init_completion(&done); init_waitqueue_head(&wq); INIT_DELAYED_WORK(&dw, dfn);
+  kthread_run(thr, NULL, "thr"); wait_for_completion(&done); pr_info("main woke\\n");
+  schedule_delayed_work(&dw, msecs_to_jiffies(5)); wait_event(wq, ready); pr_info("ready %d\\n", ready); }`);
+    expect(r.text).toBe('thr completes\nmain woke\ndelayed ran 1 at 0\nready 1\n');
+    expect(events.filter((e) => e.kind === 'task_exit').map((e) => e.ctx.task.comm)).toEqual(['thr']);
+  });
+
+  it('cancel_delayed_work_sync stops a pending delayed work', () => {
+    const { r } = record(`static struct delayed_work dw; static void dfn(struct work_struct *w) { pr_info("ran\\n"); }
+void main(void) { INIT_DELAYED_WORK(&dw, dfn); schedule_delayed_work(&dw, 10); pr_info("cancel %d\\n", cancel_delayed_work_sync(&dw)); msleep(20); pr_info("end\\n"); }`);
+    expect(r.text).toBe('cancel 1\nend\n');
+  });
+});
