@@ -33,7 +33,18 @@ export interface CheckOptions {
   builtins: ReadonlySet<string>;
   /** Struct tags the runtime implements (`mutex`, `list_head`...); defaults to KERNEL_STRUCTS. */
   kernelStructs?: ReadonlySet<string>;
+  /** Lock guard classes usable in guard()/scoped_guard(); defaults to KERNEL_GUARDS. */
+  guards?: ReadonlySet<string>;
 }
+
+/** cleanup.h guard classes (DEFINE_GUARD / DEFINE_LOCK_GUARD_1 names) the simulated kernel implements. */
+export const KERNEL_GUARDS: ReadonlySet<string> = new Set([
+  'spinlock', 'spinlock_irq', 'spinlock_irqsave', 'spinlock_bh', 'spinlock_nested',
+  'raw_spinlock', 'raw_spinlock_irq', 'raw_spinlock_irqsave', 'raw_spinlock_nested',
+  'read_lock', 'read_lock_irq', 'read_lock_irqsave', 'write_lock', 'write_lock_irq', 'write_lock_irqsave',
+  'mutex', 'rwsem_read', 'rwsem_write', 'rcu', 'irq', 'irqsave', 'preempt',
+  'local_lock', 'local_lock_irq', 'local_lock_irqsave',
+]);
 
 /** Arguments that name a struct member, not a variable: builtin -> index. */
 const MEMBER_ARG: Record<string, number> = {
@@ -352,6 +363,7 @@ function checkStmt(cx: Ctx, s: Stmt): void {
       checkStmt(cx, s.stmt);
       return;
     case 'ScopedGuard':
+      checkGuardType(cx, s.guardType, s.pos, 'scoped_guard');
       for (const a of s.args) checkExpr(cx, a);
       // scoped_guard is a one-shot for loop in cleanup.h: break leaves the guarded scope.
       cx.breakables++;
@@ -359,11 +371,18 @@ function checkStmt(cx: Ctx, s: Stmt): void {
       cx.breakables--;
       return;
     case 'Guard':
+      checkGuardType(cx, s.guardType, s.pos, 'guard');
       for (const a of s.args) checkExpr(cx, a);
       return;
     case 'Empty':
       return;
   }
+}
+
+function checkGuardType(cx: Ctx, type: string, pos: SourcePos, what: string): void {
+  const guards = cx.opts.guards ?? KERNEL_GUARDS;
+  if (guards.has(type)) return;
+  cx.out.push(diag(pos, `unknown lock guard class '${type}' in ${what}()`, suggest(type, guards) ?? `known classes: ${[...guards].join(', ')}`));
 }
 
 function inLoop(cx: Ctx, f: () => void): void {

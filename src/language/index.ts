@@ -13,7 +13,7 @@ import { parseDecls } from './parser.ts';
 import { preprocess } from './preprocess.ts';
 
 export type * from './ast.ts';
-export { checkProgram, type CheckOptions } from './check.ts';
+export { checkProgram, KERNEL_GUARDS, KERNEL_STRUCTS, type CheckOptions } from './check.ts';
 export { formatDiagnostic } from './diagnostics.ts';
 export { DEFAULT_CONFIG_DEFINES } from './preprocess.ts';
 export { FOR_EACH_MACROS } from './parse-stmt.ts';

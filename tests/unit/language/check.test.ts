@@ -135,6 +135,14 @@ void f(struct klist *k, struct list_head *p)
     expect(check('void f(int v) { switch (v) { case 0 ... 2: out: default: break; } }')).toEqual([]);
   });
 
+  it('guard classes must be ones the kernel defines', () => {
+    expect(check('void f(void) { guard(spinlock_irqsafe)(&l); scoped_guard(mutex, &m) { } scoped_guard(frob, &m) ; }', new Set(['l', 'm']))).toEqual([
+      "1:16: unknown lock guard class 'spinlock_irqsafe' in guard() | did you mean 'spinlock_irqsave'?",
+      expect.stringMatching(/^1:73: unknown lock guard class 'frob' in scoped_guard\(\) \| known classes: spinlock, /),
+    ]);
+    expect(checkProgram(ok('void f(void) { guard(mine)(0); }'), { builtins: BUILTINS, guards: new Set(['mine']) })).toEqual([]);
+  });
+
   it('goto to a missing label, and duplicate labels', () => {
     expect(check('void f(void) { goto out; goto done; done: ; done: ; }')).toEqual([
       "1:45: duplicate label 'done' | labels must be unique within a function",
