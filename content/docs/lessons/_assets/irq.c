@@ -28,6 +28,4 @@ void main(void)
 	hardirq_enter();		/* the NIC interrupt arrives */
 	rx_irq_handler();
 	hardirq_exit();
-
-	pr_info("rx_packets=%lu\n", rx_packets);
 }
