@@ -282,7 +282,7 @@ export type TopLevelDecl = FunctionDef | FunctionDecl | VarDecl | StructDecl | E
 /** The whole program: all files, in order, after preprocessing. */
 export interface Program {
   kind: 'Program';
-  /** Paths of the parsed files in the order given (includes resolved among them). */
+  /** Paths of the files actually read, in the order first read (a header follows the .c that includes it). */
   files: string[];
   decls: TopLevelDecl[];
   /**
