@@ -377,30 +377,29 @@ export function ensureLayout(I: Interp, s: StructRT): StructRT {
 // Globals
 
 export function initGlobals(I: Interp): void {
+  // All globals exist before any initialiser runs, so `&later_global` works in any order.
+  const inits: Array<[MemObj, VarDecl, RType]> = [];
   for (const d of I.prog.decls) {
     if (d.kind !== 'VarDecl') continue;
-    if (d.storage.extern && !d.init && d.define !== 'DEFINE_PER_CPU') {
-      if (I.globals.has(d.name)) continue;
-    }
     const prev = I.globals.get(d.name);
     if (prev && !d.init && !d.define) continue;
+    if (d.storage.extern && !d.init && !d.perCpu && prev) continue;
     const t = resolveType(I, d.type);
     const size = sizeOf(t);
     if (d.perCpu) {
+      if (prev?.perCpu && !d.init) continue;
       const copies: MemObj[] = [];
-      for (let c = 0; c < I.k.cpus.length; c++) {
-        const obj = allocObj(I.mem, 'percpu', t, size, d.name, true, { sym: d.name, cpu: c });
-        copies.push(obj);
-      }
-      const g: Global = { name: d.name, t, decl: d, obj: copies[0]!, perCpu: copies };
-      I.globals.set(d.name, g);
-      for (const obj of copies) initObject(I, obj, d, t);
+      for (let c = 0; c < I.k.cpus.length; c++) copies.push(allocObj(I.mem, 'percpu', t, size, d.name, true, { sym: d.name, cpu: c }));
+      I.globals.set(d.name, { name: d.name, t, decl: d, obj: copies[0]!, perCpu: copies });
+      for (const obj of copies) inits.push([obj, d, t]);
       continue;
     }
-    const obj = prev && prev.t === t ? prev.obj : allocObj(I.mem, 'global', t, size, d.name, true, { sym: d.name });
+    const obj = prev && sizeOf(prev.t) === size ? prev.obj : allocObj(I.mem, 'global', t, size, d.name, true, { sym: d.name });
+    obj.t = t;
     I.globals.set(d.name, { name: d.name, t, decl: d, obj });
-    initObject(I, obj, d, t);
+    inits.push([obj, d, t]);
   }
+  for (const [obj, d, t] of inits) initObject(I, obj, d, t);
 }
 
 function initObject(I: Interp, obj: MemObj, d: VarDecl, t: RType): void {
@@ -1605,7 +1604,11 @@ export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: Source
     const obj = allocObj(I.mem, 'stack', pt, sizeOf(pt), p.name, true);
     sc.vars!.set(p.name, { obj, t: pt });
     const v = args[i];
-    if (v !== undefined) obj.cells.set(0, convert(I, v, pt));
+    if (v !== undefined) {
+      // Structs are passed by value: the parameter gets its own copy.
+      if (v.k === 'a' && pt.k === 'struct') copyCells(v.obj, v.off, obj, 0, sizeOf(pt));
+      else obj.cells.set(0, convert(I, v, pt));
+    }
   }
   let c: Completion;
   try {

@@ -117,3 +117,16 @@ pr_info("%d %d %lu %lu\\n", test_bit(64, map), test_and_clear_bit(5, map), find_
     expect(r.reports[0]!.lines[0]).toMatch(/^general protection fault, probably for non-canonical address 0xdead0000000000f[0-9a-f]: 0000 \[#1\] PREEMPT SMP$/);
   });
 });
+
+describe('values of aggregate type and globals', () => {
+  it('structs are passed and returned by value; globals are initialised with each other\\'s addresses', () => {
+    expect(
+      out(`struct pt { int x, y; };
+static struct pt origin = { 3, 4 };
+static struct pt *pp = &origin;
+static int sum(struct pt p) { p.x += 100; return p.x + p.y; }
+static struct pt mk(int v) { struct pt r = { v, v * 2 }; return r; }
+void main(void) { struct pt a = { 1, 2 }; struct pt b = mk(5); pr_info("%d %d %d %d\\n", sum(a), a.x, pp->y, b.y); }`),
+    ).toBe('103 1 4 10\n');
+  });
+});
