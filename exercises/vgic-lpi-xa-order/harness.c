@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Two vCPU threads on two CPUs. vCPU 0 flushes its ap_list into the LRs,
+ * runs the guest (the simulation lets vCPU 1's thread run meanwhile), and
+ * folds the LRs back. vCPU 1 services an ITS INV for its own LPI (lpi_xa, then its ap_list_lock) and clears GICR_CTLR.EnableLPIs of vCPU 0 during that guest run.
+ */
+#include "vgic.h"
+
+static struct kvm kvm;
+static struct kvm_vcpu vcpu0, vcpu1;
+static struct vgic_irq *lpi, *spi40, *spi41;
+
+/* The guest took this interrupt earlier: it is active, queued on @vcpu. */
+static struct vgic_irq *queue_irq(u32 intid, struct kvm_vcpu *vcpu, bool active, bool level)
+{
+	struct vgic_irq *irq = vgic_get_irq(&kvm, intid);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&irq->irq_lock, flags);
+	irq->target_vcpu = vcpu;
+	irq->active = active;
+	irq->pending_latch = !active;
+	irq->level = level;
+	vgic_queue_irq_unlock(&kvm, irq, flags);
+	vgic_put_irq(&kvm, irq);
+	return irq;
+}
+
+static int ap_list_len(struct kvm_vcpu *vcpu)
+{
+	unsigned long flags;
+	int n;
+
+	raw_spin_lock_irqsave(&vcpu->arch.vgic_cpu.ap_list_lock, flags);
+	n = lab_list_len(&vcpu->arch.vgic_cpu.ap_list_head);
+	raw_spin_unlock_irqrestore(&vcpu->arch.vgic_cpu.ap_list_lock, flags);
+	return n;
+}
+
+static int vcpu0_run(void *arg)
+{
+
+	local_irq_disable();
+	kvm_vgic_flush_hwstate(&vcpu0);
+	local_irq_enable();
+
+	lab_sleep_ms(10);	/* the guest runs */
+
+	local_irq_disable();
+	guest_eoi_all(&vcpu0, 1);	/* the guest EOIs the LRs and one more */
+	kvm_vgic_sync_hwstate(&vcpu0);
+	local_irq_enable();
+
+	lab_check(!lpi->active && !spi40->active, "the guest's EOIs deactivate the interrupts in the LRs");
+	lab_check(!spi41->active, "the EOIcount walk deactivates the interrupt past the LRs");
+	lab_check(ap_list_len(&vcpu0) == 2, "disabling LPIs drops the LPIs from vCPU 0's ap_list");
+	return 0;
+}
+
+static int vcpu1_run(void *arg)
+{
+	vgic_its_inv_lpi(&kvm, 8194);		/* ITS INV for vCPU 1's LPI */
+	vgic_flush_pending_lpis(&vcpu0);	/* GICR_CTLR.EnableLPIs = 0 on vCPU 0 */
+	return 0;
+}
+
+void main(void)
+{
+	kvm_vgic_init(&kvm);
+	kvm_vgic_vcpu_init(&kvm, &vcpu0, 0);
+	kvm_vgic_vcpu_init(&kvm, &vcpu1, 1);
+	vgic_its_map_lpi(&kvm, 8192, &vcpu0);
+	vgic_its_map_lpi(&kvm, 8193, &vcpu0);
+	vgic_its_map_lpi(&kvm, 8194, &vcpu1);
+
+	/* What the guest has been given so far: queued on vCPU 0's ap_list. */
+	lpi = queue_irq(8193, &vcpu0, true, false);	/* LR0: an active LPI */
+	spi40 = queue_irq(40, &vcpu0, true, false);	/* LR1: last_lr_irq */
+	spi41 = queue_irq(41, &vcpu0, true, false);	/* past the LRs */
+	queue_irq(8192, &vcpu0, false, false);		/* a pending LPI */
+
+	kthread_run(vcpu0_run, NULL, "vcpu0");
+	kthread_run(vcpu1_run, NULL, "vcpu1");
+}
