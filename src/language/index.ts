@@ -29,6 +29,12 @@ export interface ParseResult {
   /** null when any error was found (diagnostics say what). */
   program: Program | null;
   diagnostics: Diagnostic[];
+  /**
+   * When there were errors: what did parse (broken declarations and statements
+   * left out). Not runnable; a caller may run checkProgram on it to report
+   * name errors together with the syntax errors in one pass.
+   */
+  partial?: Program;
 }
 
 export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): ParseResult {
@@ -43,7 +49,7 @@ export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): Pars
     const diagnostics = sortDiagnostics(sink.list, order);
     const failed = diagnostics.some((d) => d.severity === 'error');
     const program: Program = { kind: 'Program', files: pp.files, decls, config: pp.config };
-    return { program: failed ? null : program, diagnostics };
+    return failed ? { program: null, diagnostics, partial: program } : { program, diagnostics };
   } catch (e) {
     // A bug in the front end must still come out as a diagnostic, never a stack trace.
     const where = { file: files[0].path, line: 1, col: 1 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, parseProgram } from '../../../src/language/index.ts';
+import { checkProgram, formatDiagnostic, parseProgram } from '../../../src/language/index.ts';
 import { errs, parse } from './helpers.ts';
 
 describe('error recovery: every error, in order, never an exception', () => {
@@ -49,6 +49,14 @@ describe('error recovery: every error, in order, never an exception', () => {
     expect(parse('').program!.decls).toEqual([]);
     expect(parse('/* nothing */\n// here\n').program!.decls).toEqual([]);
     expect(parseProgram([]).diagnostics[0].message).toBe('no source files given');
+  });
+
+  it('offers the partial program so name errors can be reported with syntax errors', () => {
+    const r = parse('void main(void)\n{\n\tint x = 1\n\tspin_lokc(&x);\n}\nint broken = ;\nint fine;');
+    expect(r.program).toBeNull();
+    expect(r.partial!.decls.map((d) => d.name)).toEqual(['main', 'fine']);
+    const more = checkProgram(r.partial!, { builtins: new Set(['spin_lock']) });
+    expect(more.map((d) => `${d.line}:${d.col}: ${d.message}`)).toEqual(["4:2: implicit declaration of function 'spin_lokc'"]);
   });
 
   it('returns a program and warnings when there are only warnings', () => {
