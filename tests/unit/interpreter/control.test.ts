@@ -119,7 +119,7 @@ pr_info("%d %d %lu %lu\\n", test_bit(64, map), test_and_clear_bit(5, map), find_
 });
 
 describe('values of aggregate type and globals', () => {
-  it('structs are passed and returned by value; globals are initialised with each other\\'s addresses', () => {
+  it('structs are passed and returned by value; globals are initialised with addresses of other globals', () => {
     expect(
       out(`struct pt { int x, y; };
 static struct pt origin = { 3, 4 };
