@@ -137,7 +137,9 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
 
   for (const unit of translationUnits(files)) {
     const macros = new Map<string, Macro>();
-    const initial = { ...PREDEFINED, ...DEFAULT_CONFIG_DEFINES, ...defines };
+    // Kbuild passes the module name of each object: -DKBUILD_MODNAME='"posted_intr"'.
+    const modname = JSON.stringify(unit.path.replace(/^.*\//, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_'));
+    const initial = { ...PREDEFINED, KBUILD_MODNAME: modname, ...DEFAULT_CONFIG_DEFINES, ...defines };
     for (const [name, value] of Object.entries(initial)) {
       macros.set(name, { name, params: null, variadic: false, body: lexDefine(value, name), pos: { file: '<command line>', line: 1, col: 1 } });
     }

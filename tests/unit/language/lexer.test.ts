@@ -55,4 +55,11 @@ describe('lexer', () => {
     expect(run('a @ b').diags[0]).toMatchObject({ line: 1, col: 3, message: "stray '@' in program" });
     expect(run("'ab'").diags[0].message).toMatch(/multi-character/);
   });
+
+  it('reads CRLF files with the same positions as LF files', () => {
+    const lf = run('int a;\n#define X \\\n 1\nint b = X;\n');
+    const crlf = run('int a;\r\n#define X \\\r\n 1\r\nint b = X;\r\n');
+    expect(crlf.diags).toEqual([]);
+    expect(crlf.toks.map((t) => [t.text, t.pos.line, t.pos.col, t.bol])).toEqual(lf.toks.map((t) => [t.text, t.pos.line, t.pos.col, t.bol]));
+  });
 });

@@ -61,6 +61,12 @@ describe('preprocessor: macros', () => {
     expect(expr('printk(KERN_INFO "hi\\n")')).toBe('(call printk "\\u00016hi\\n")');
   });
 
+  it('defines KBUILD_MODNAME per .c file, as Kbuild does', () => {
+    const r = parseProgram([{ path: 'arch/x86/kvm/vmx/posted-intr.c', text: '#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt\nchar *s = pr_fmt("hi");' }]);
+    const d = r.program!.decls[0];
+    expect(d.kind === 'VarDecl' && d.init && d.init.kind !== 'InitList' && sx(d.init)).toBe('"posted_intr: hi"');
+  });
+
   it('takes defines from the options', () => {
     const r = parseProgram([{ path: 'a.c', text: 'int x = LIMIT;' }], { defines: { LIMIT: '7' } });
     const d = r.program!.decls[0];
