@@ -41,6 +41,10 @@ const EXPECT: Record<string, Expect> = {
     headers: ['WARNING: inconsistent lock state'],
     quotes: ['inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.', '[HC1[1]:SC0[0]:HE0:SE1]', '(stats_lock){?.+.}-{3:3}', '<Interrupt>'],
   },
+  'irq-restore.c': {
+    headers: ['WARNING: inconsistent lock state'],
+    quotes: ['inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.', '(&nic->hw_lock){?...}-{3:3}'],
+  },
   'sleep.c': {
     headers: ['BUG: sleeping function called from invalid context at kernel/locking/mutex.c:283', '[ BUG: Invalid wait context ]'],
     quotes: ['(fw_mutex){....}-{4:4}', 'context-{5:5}', 'Tainted: G        W'],
