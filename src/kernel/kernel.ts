@@ -77,6 +77,12 @@ export interface IrqDesc {
   dev: Value;
   name: string;
   flags: bigint;
+  /** disable_irq() depth: the line is masked while > 0 (raised interrupts stay pending). */
+  disabled: number;
+  /** request_threaded_irq(): the thread function and its irq/N-name task. */
+  threadFn?: Value;
+  thread?: Task;
+  threadPending?: number;
 }
 
 export interface Timer {
@@ -364,7 +370,9 @@ export function* raiseIrq(k: Kernel, cpuId: number, irq: number): Gen<void> {
 
 export function* deliverPending(k: Kernel, cpu: Cpu): Gen<void> {
   while (cpu.irqsOn && cpu.hardirq === 0 && cpu.pendingIrqs.length > 0) {
-    const p = cpu.pendingIrqs.shift()!;
+    const idx = cpu.pendingIrqs.findIndex((x) => !(k.irqs.get(x.irq)?.disabled ?? 0));
+    if (idx < 0) return;
+    const p = cpu.pendingIrqs.splice(idx, 1)[0]!;
     const desc = k.irqs.get(p.irq);
     if (!desc) {
       printk(k, 4, `irq ${p.irq}: nobody cared (no handler registered with request_irq())`);
@@ -372,9 +380,19 @@ export function* deliverPending(k: Kernel, cpu: Cpu): Gen<void> {
     }
     // __handle_irq_event_percpu(): a handler that could be force-threaded marks the context so.
     const threaded = (desc.flags & (IRQF_NO_THREAD | IRQF_PERCPU | IRQF_ONESHOT)) === 0n;
-    yield* hardirq(k, cpu, synthFrames('__handle_irq_event_percpu', 'handle_irq_event', 'handle_edge_irq', '__common_interrupt', 'common_interrupt', 'asm_common_interrupt'), 'asm_common_interrupt', threaded, () =>
-      k.host.call(desc.handler, [{ k: 'i', t: { k: 'int', name: 'int', bits: 32, signed: true }, v: BigInt(desc.irq) }, desc.dev]),
-    );
+    const irqArg: Value = { k: 'i', t: { k: 'int', name: 'int', bits: 32, signed: true }, v: BigInt(desc.irq) };
+    let ret = 2n; // no primary handler: wake the thread (irq_default_primary_handler)
+    yield* hardirq(k, cpu, synthFrames('__handle_irq_event_percpu', 'handle_irq_event', 'handle_edge_irq', '__common_interrupt', 'common_interrupt', 'asm_common_interrupt'), 'asm_common_interrupt', threaded, function* () {
+      if (desc.handler.k === 'f') {
+        const r = yield* k.host.call(desc.handler, [irqArg, desc.dev]);
+        ret = r.k === 'i' ? r.v : 1n;
+      }
+    });
+    // IRQ_WAKE_THREAD: the irq/N-name thread runs the thread function in task context.
+    if (ret === 2n && desc.thread && desc.thread.state !== 'dead') {
+      desc.threadPending = (desc.threadPending ?? 0) + 1;
+      if (desc.thread.state === 'sleeping') desc.thread.state = 'runnable';
+    }
   }
 }
 

@@ -200,6 +200,8 @@ const SYNTH: Record<string, [number, number]> = {
   cpu_startup_entry: [0x19, 0x20],
   do_idle: [0x1e2, 0x280],
   rcu_core: [0x2c6, 0x9a0],
+  irq_thread_fn: [0x20, 0x60],
+  irq_thread: [0x1a2, 0x2a0],
   __schedule: [0x3c4, 0xbc0],
   schedule: [0x5d, 0x100],
   schedule_preempt_disabled: [0x15, 0x30],

@@ -29,6 +29,8 @@ import {
   softirqEnterSelftest,
   softirqExitSelftest,
   warn,
+  deliverPending,
+  type IrqDesc,
   type Kernel,
 } from '../../kernel/kernel.ts';
 import { formatAddr } from '../../events/format.ts';
@@ -474,8 +476,49 @@ export const kernelBuiltins: Family = {
     const name = readString(c.I, yield* ev(c, 3)) ?? `irq${irq}`;
     const dev = yield* ev(c, 4);
     if (c.I.k.irqs.has(irq) && !(flags & 0x80n)) return intOf(-16);
-    c.I.k.irqs.set(irq, { irq, handler, dev, name, flags });
+    c.I.k.irqs.set(irq, { irq, handler, dev, name, flags, disabled: 0 });
     return intOf(0);
+  },
+  request_threaded_irq: function* (c) {
+    const irq = yield* evNum(c, 0);
+    const handler = yield* ev(c, 1);
+    const threadFn = yield* ev(c, 2);
+    const flags = yield* evInt(c, 3);
+    const name = readString(c.I, yield* ev(c, 4)) ?? `irq${irq}`;
+    const dev = yield* ev(c, 5);
+    const k = c.I.k;
+    if (k.irqs.has(irq) && !(flags & 0x80n)) return intOf(-16);
+    const desc: IrqDesc = { irq, handler, dev, name, flags, disabled: 0, threadFn, threadPending: 0 };
+    k.irqs.set(irq, desc);
+    if (threadFn.k === 'f') desc.thread = irqThread(c.I, desc);
+    return intOf(0);
+  },
+  disable_irq: function* (c) {
+    const d = c.I.k.irqs.get(yield* evNum(c, 0));
+    if (d) d.disabled++;
+    return VOIDV;
+  },
+  disable_irq_nosync: function* (c) {
+    const d = c.I.k.irqs.get(yield* evNum(c, 0));
+    if (d) d.disabled++;
+    return VOIDV;
+  },
+  enable_irq: function* (c) {
+    const k = c.I.k;
+    const d = k.irqs.get(yield* evNum(c, 0));
+    if (!d) return VOIDV;
+    if (d.disabled === 0) {
+      yield* warn(k, `Unbalanced enable for IRQ ${d.irq}`);
+      return VOIDV;
+    }
+    d.disabled--;
+    if (d.disabled === 0) for (const cpu of k.cpus) if (cpu.pendingIrqs.some((p) => p.irq === d.irq)) yield* deliverPending(k, cpu);
+    return VOIDV;
+  },
+  synchronize_irq: function* (c) {
+    yield* ev(c, 0);
+    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    return VOIDV;
   },
   free_irq: function* (c) {
     c.I.k.irqs.delete(yield* evNum(c, 0));
@@ -901,6 +944,29 @@ function* initWork(c: CallCtx): Gen<Value> {
   return VOIDV;
 }
 
+
+/** The irq/N-name kernel thread of a threaded interrupt: runs thread_fn(irq, dev) once per wake-up. */
+function irqThread(I: Interp, desc: IrqDesc): Task {
+  const k = I.k;
+  const t = createTask(k, `irq/${desc.irq}-${desc.name}`, 'kthread', nextCpu(k), synthFrames('irq_thread_fn', 'irq_thread', 'kthread', 'ret_from_fork'));
+  t.gen = (function* (): Gen<Value> {
+    for (;;) {
+      if (!desc.threadPending) {
+        t.state = 'sleeping';
+        t.wakeAt = undefined;
+        yield SLEEP;
+        continue;
+      }
+      desc.threadPending--;
+      yield* callValue(I, desc.threadFn!, [intOf(desc.irq), desc.dev]);
+    }
+  })();
+  const saved = k.cur;
+  k.cur = t.exec;
+  currentPtr(I);
+  k.cur = saved;
+  return t;
+}
 
 function wakeWaitersOn(k: Kernel, p: PtrV): void {
   for (const t of k.tasks) {

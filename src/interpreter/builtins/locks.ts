@@ -61,7 +61,10 @@ export function rcuDepthOf(t: Task): number {
 
 export function* lockArg(c: CallCtx, i: number, want?: LockType): Gen<LockInst | null> {
   const p = yield* evPtr(c, i);
-  const inst = lockInst(c.I.k, lockTable(c.I.k), p, argText(c.args[i]!), want);
+  // A static lock's definition is where reports link to until an init call site re-keys it.
+  const sym = p.obj?.sym;
+  const defPos = sym ? c.I.globals.get(sym)?.decl.pos : undefined;
+  const inst = lockInst(c.I.k, lockTable(c.I.k), p, argText(c.args[i]!), want, defPos);
   if (!inst) yield* nullLock(c, i);
   return inst;
 }

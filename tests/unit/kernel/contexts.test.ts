@@ -175,3 +175,24 @@ void main(void) { INIT_DELAYED_WORK(&dw, dfn); schedule_delayed_work(&dw, 10); p
     expect(r.text).toBe('cancel 1\nend\n');
   });
 });
+
+describe('interrupt lines', () => {
+  it('request_threaded_irq: the primary handler runs in hardirq, the thread function in the irq/N-name task', () => {
+    const { r } = record(`static irqreturn_t primary(int irq, void *d) { pr_info("primary in_irq=%d\\n", in_irq()); return IRQ_WAKE_THREAD; }
+static irqreturn_t thread_fn(int irq, void *d) { pr_info("%s in_task=%d irq=%d\\n", current->comm, in_task(), irq); return IRQ_HANDLED; }
+void main(void) { request_threaded_irq(30, primary, thread_fn, IRQF_ONESHOT, "nvme", NULL); lab_raise_irq(0, 30); pr_info("raised\\n"); msleep(1); }`);
+    expect(r.text).toBe('primary in_irq=1\nraised\nirq/30-nvme in_task=1 irq=30\n');
+  });
+
+  it('disable_irq masks the line: the interrupt stays pending until enable_irq', () => {
+    const { r } = record(`static irqreturn_t h(int irq, void *d) { pr_info("handled\\n"); return IRQ_HANDLED; }
+void main(void) { request_irq(3, h, 0, "x", NULL); disable_irq(3); lab_raise_irq(0, 3); pr_info("masked\\n"); enable_irq(3); pr_info("end\\n"); }`);
+    expect(r.text).toBe('masked\nhandled\nend\n');
+  });
+
+  it('a static lock links to its definition', () => {
+    const { events } = record(`static DEFINE_SPINLOCK(a);\nvoid main(void) { spin_lock(&a); spin_unlock(&a); }`);
+    const acq = events.find((e) => e.kind === 'acquire');
+    expect(acq && acq.kind === 'acquire' ? acq.lock.initPos : null).toEqual({ file: 't.c', line: 1, col: 24 });
+  });
+});
