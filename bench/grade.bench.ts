@@ -1,0 +1,92 @@
+/**
+ * Grading speed: per exercise, the time to grade its reference solution
+ * (warm, median and p95 of repeated grades; target < 20 ms), then a batch of
+ * 1,000 submissions graded by `lockdep-lab grade --batch`'s worker pool.
+ *
+ *   npx node bench/grade.bench.ts [--batch N] [--jobs N] [--reps N]
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gradeBatch } from '../src/cli/commands/grade.ts';
+import { grade } from '../src/grader/index.ts';
+import { loadAllExercises } from '../src/grader/load-node.ts';
+import type { SourceFile } from '../src/engine/api.ts';
+import type { Exercise } from '../src/grader/types.ts';
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+const REPS = arg('--reps', 30);
+const BATCH = arg('--batch', 1000);
+const JOBS = arg('--jobs', 2);
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+const { exercises, errors } = loadAllExercises();
+if (errors.length) {
+  console.error(`${errors.length} exercise folder(s) failed to load; run 'lockdep-lab exercises check'`);
+  process.exit(1);
+}
+
+console.log(`grade time of each reference solution (${REPS} warm runs after 5 warm-up runs)`);
+console.log(`${'exercise'.padEnd(26)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'runs'.padStart(5)} ${'steps'.padStart(7)}  status`);
+let worst = 0;
+for (const ex of exercises) {
+  for (let i = 0; i < 5; i++) grade(ex, ex.solution);
+  const times: number[] = [];
+  let last = grade(ex, ex.solution);
+  for (let i = 0; i < REPS; i++) {
+    const t = performance.now();
+    last = grade(ex, ex.solution);
+    times.push(performance.now() - t);
+  }
+  const med = quantile(times, 0.5);
+  worst = Math.max(worst, med);
+  const steps = last.timing.runs.reduce((n, r) => n + r.steps, 0);
+  console.log(
+    `${ex.slug.padEnd(26)} ${med.toFixed(2).padStart(6)}ms ${quantile(times, 0.95).toFixed(2).padStart(6)}ms ${String(last.timing.runs.length).padStart(5)} ${String(steps).padStart(7)}  ${last.status}${med > 20 ? '  (over the 20 ms target)' : ''}`,
+  );
+}
+console.log(`slowest median: ${worst.toFixed(2)} ms (target < 20 ms)\n`);
+
+/** A realistic class: mostly attempts that fail, some that pass, the odd runaway and syntax error. */
+function submissionsFor(ex: Exercise, n: number): { name: string; files: SourceFile[] }[] {
+  const editable = new Set(ex.meta.files.filter((f) => f.editable).map((f) => f.path));
+  const pool: SourceFile[][] = [
+    ex.files.filter((f) => editable.has(f.path)),
+    ex.solution,
+    ...ex.alternatives.map((a) => a.files),
+    ...ex.wrong.map((w) => w.files),
+  ];
+  const runaway = [...editable][0];
+  const out: { name: string; files: SourceFile[] }[] = [];
+  for (let i = 0; i < n; i++) {
+    let files = pool[i % pool.length];
+    if (i % 250 === 7) files = [{ path: runaway, text: files.find((f) => f.path === runaway)?.text.replace(/\{/, '{ for (;;) ;') ?? '' }];
+    if (i % 250 === 11) files = [{ path: runaway, text: 'int broken( {' }];
+    out.push({ name: `student-${String(i).padStart(4, '0')}`, files });
+  }
+  return out;
+}
+
+const ex = exercises.find((e) => e.slug === 'klist-irq') ?? exercises[0];
+const subs = submissionsFor(ex, BATCH);
+// Write them out as `--batch` reads them, to time the command's own path.
+const dir = mkdtempSync(join(tmpdir(), 'lockdep-lab-batch-'));
+for (const s of subs) {
+  mkdirSync(join(dir, s.name));
+  for (const f of s.files) writeFileSync(join(dir, s.name, f.path.split('/').pop()!), f.text);
+}
+const t0 = performance.now();
+const results = await gradeBatch(ex, subs.map((s) => ({ name: s.name, files: s.files.map((f) => ({ path: f.path.split('/').pop()!, text: f.text })) })), { jobs: JOBS, timeoutMs: 10_000 });
+const ms = performance.now() - t0;
+rmSync(dir, { recursive: true, force: true });
+const count = (s: string) => results.filter((r) => r.result.status === s).length;
+console.log(`batch: ${BATCH} submissions of ${ex.slug} on ${JOBS} worker threads: ${(ms / 1000).toFixed(2)} s (${(ms / BATCH).toFixed(2)} ms per submission)`);
+console.log(`       ${count('pass')} passed, ${count('fail')} failed, ${count('error')} could not be graded`);
