@@ -160,17 +160,6 @@ export function isTypedefName(p: Parser, name: string): boolean {
   return p.typedefs.has(name) || KERNEL_TYPEDEFS.has(name) || KERNEL_INT_TYPEDEFS.has(name);
 }
 
-/** Can a type name start here (for casts, sizeof, parameters)? */
-export function isTypeNameStart(p: Parser, k = 0): boolean {
-  const t = peek(p, k);
-  if (t.kind !== 'ident') return false;
-  const w = t.text;
-  if (TYPE_KEYWORDS.has(w) || w === 'struct' || w === 'union' || w === 'enum' || w === 'typeof' || w === '__typeof__' || w === '__typeof') return true;
-  if (w === 'const' || w === 'volatile' || w === '__const') return true;
-  if (isTypedefName(p, w)) return true;
-  return false;
-}
-
 /** Skip any run of ignored attribute words and `__attribute__((...))`-like groups. Returns the words seen. */
 export function skipAttributes(p: Parser, into?: string[]): void {
   for (;;) {

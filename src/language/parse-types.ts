@@ -247,6 +247,8 @@ export function startsTypeName(p: Parser, k = 0): boolean {
     TYPE_KEYWORDS.has(w) ||
     w === 'struct' || w === 'union' || w === 'enum' || w === 'const' || w === 'volatile' || w === '__const' ||
     w === 'typeof' || w === '__typeof__' || w === '__typeof' ||
+    // sparse annotations in casts: `(__force __le32)v`, `(void __iomem *)p`
+    (IGNORED_WORDS.has(w) && w !== 'static' && w !== 'extern' && w !== 'register' && w !== 'auto') ||
     isTypedefName(p, w)
   );
 }

@@ -1,9 +1,8 @@
 /** Test helpers: parse snippets, and print ASTs compactly so precedence and shape are easy to assert. */
-import type { Diagnostic } from '../../../src/engine/api.ts';
 import type { Expr, FunctionDef, Program, Stmt, TypeNode } from '../../../src/language/ast.ts';
-import { parseProgram } from '../../../src/language/index.ts';
+import { parseProgram, type ParseResult } from '../../../src/language/index.ts';
 
-export function parse(text: string, path = 't.c'): { program: Program | null; diagnostics: Diagnostic[] } {
+export function parse(text: string, path = 't.c'): ParseResult {
   return parseProgram([{ path, text }]);
 }
 

@@ -41,6 +41,8 @@ describe('expressions: types inside expressions', () => {
     expect(expr('x = (my_t)y', 'typedef int my_t;')).toBe('(= x (cast my_t y))');
     expect(expr('x = (void (*)(int))f')).toBe('(= x (cast ptr(fn(int) -> void) f))');
     expect(expr('x = (a)(b)')).toBe('(= x (call a b))');
+    expect(expr('x = (__force u32)v')).toBe('(= x (cast u32 v))');
+    expect(expr('x = (void __iomem *)p')).toBe('(= x (cast ptr(void) p))');
   });
 
   it('sizeof of types and expressions', () => {
