@@ -57,9 +57,20 @@ export interface LockGraphData {
   edges: LockGraphEdge[];
 }
 
+export interface LockdepStats {
+  classes: number;
+  edges: number;
+  /** Lock chains in the chain cache. */
+  chains: number;
+  /** Graph entries visited by all searches so far (circular and irq checks). */
+  bfsVisits: number;
+}
+
 export interface Lockdep extends EventObserver, LockdepQueries {
   /** The dependency graph so far, as plain data (for the site's graph view). */
   graph(): LockGraphData;
+  /** Sizes and work counters (lockdep_stats-like), for benchmarks and curious learners. */
+  stats(): LockdepStats;
 }
 
 function depTypes(dep: number): string[] {
@@ -162,7 +173,13 @@ export function createLockdep(opts: { config: LockdepConfig; env: KernelEnv; log
     return { classes, edges };
   }
 
-  return { event, lockIsHeld, heldLocksLines, debugLocks: () => st.debugLocks, graph };
+  function stats(): LockdepStats {
+    let edges = 0;
+    for (let i = 1; i < st.reg.list.length; i++) edges += st.reg.list[i].locksAfter.length;
+    return { classes: st.reg.list.length - 1, edges, chains: st.chains.keys.size, bfsVisits: st.bfs.visits };
+  }
+
+  return { event, lockIsHeld, heldLocksLines, debugLocks: () => st.debugLocks, graph, stats };
 }
 
 export type { LockdepState } from './lockdep.ts';

@@ -81,7 +81,7 @@ export function createState(config: LockdepConfig, env: PrintEnv['env'], log: Ke
     debugLocks: true,
     reg: createRegistry(),
     chains: createChainCache(),
-    bfs: { gen: 0 },
+    bfs: { gen: 0, visits: 0 },
     tasks: new Map(),
     cpus: new Map(),
     seen: new Set(),

@@ -216,3 +216,32 @@ describe('configuration and internal warnings', () => {
   });
 });
 
+
+describe('work done (deterministic, no timing)', () => {
+  it('cached chains run no graph search at all', () => {
+    const s = createSim();
+    const [a, b, c] = [spin('A'), spin('B'), spin('C')];
+    const once = () => (s.acquire(a), s.acquire(b), s.acquire(c), s.release(c), s.release(b), s.release(a));
+    once();
+    const after = s.lockdep.stats();
+    for (let i = 0; i < 100; i++) once();
+    expect(s.lockdep.stats()).toEqual(after);
+    expect(after).toMatchObject({ classes: 3, edges: 2, chains: 3 });
+  });
+
+  it('a new dependency visits each graph entry at most a bounded number of times (linear, not quadratic)', () => {
+    const perCheck = (n: number) => {
+      const s = createSim();
+      const ls = Array.from({ length: n }, (_, i) => spin(`L${i}`));
+      for (let i = 1; i < n; i++) s.acquire(ls[i - 1]), s.acquire(ls[i]), s.release(ls[i]), s.release(ls[i - 1]);
+      const v0 = s.lockdep.stats().bfsVisits;
+      const x = spin('X');
+      s.acquire(x), s.acquire(ls[0]);
+      return s.lockdep.stats().bfsVisits - v0;
+    };
+    const small = perCheck(200);
+    const big = perCheck(800);
+    expect(small).toBeGreaterThanOrEqual(200);
+    expect(big).toBeLessThanOrEqual(4 * small + 10);
+  });
+});
