@@ -128,6 +128,8 @@ export interface Kernel {
   kworkers: Map<number, Task>;
   oopsCount: number;
   config?: LockdepConfig;
+  /** The last printk line when it did not end in a newline (pr_cont continues it). */
+  openLine?: { text: string };
   /** Round-robin CPU for the next kthread_run() (CPU 0 runs the entry task). */
   nextKthreadCpu: number;
 }
@@ -496,11 +498,35 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
 
 export function printk(k: Kernel, level: number, text: string, pos?: SourcePos): void {
   const t = k.cur.task;
+  k.openLine = undefined;
   k.log.printk({ type: 'printk', level, text, task: taskRef(t), cpu: k.cur.cpu.id, pos });
+}
+
+/**
+ * printk() of text that may end without a newline: the line stays open and
+ * pr_cont()/KERN_CONT text continues it, as the kernel's printk does.
+ */
+export function printkText(k: Kernel, level: number, text: string, cont: boolean, pos?: SourcePos): void {
+  if (text === '') return;
+  const parts = text.split('\n');
+  const ends = text.endsWith('\n');
+  if (ends) parts.pop();
+  parts.forEach((line, i) => {
+    if (i === 0 && cont && k.openLine) {
+      k.openLine.text += line;
+      return;
+    }
+    const t = k.cur.task;
+    const entry = { type: 'printk' as const, level, text: line, task: taskRef(t), cpu: k.cur.cpu.id, pos };
+    k.log.printk(entry);
+    k.openLine = entry;
+  });
+  if (ends) k.openLine = undefined;
 }
 
 function report(k: Kernel, kind: ReportKind, header: string, lines: string[], sites: Report['sites'] = []): void {
   const t = k.cur.task;
+  k.openLine = undefined;
   k.log.report({ kind, source: 'kernel', header, lines, locks: [], sites, task: taskRef(t), cpu: k.cur.cpu.id });
 }
 

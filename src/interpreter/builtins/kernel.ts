@@ -24,6 +24,7 @@ import {
   preemptDisable,
   preemptEnable,
   printk,
+  printkText,
   raiseIrq,
   smpCall,
   softirqEnterSelftest,
@@ -57,10 +58,6 @@ function* fmtArgs(c: CallCtx, from: number): Gen<{ fmt: string; args: Value[] }>
   return { fmt, args };
 }
 
-function emitText(c: CallCtx, level: number, text: string): void {
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  for (const line of body.split('\n')) printk(c.I.k, level, line, c.pos);
-}
 
 function printkAt(level: number, prefixArgs = 0) {
   return function* (c: CallCtx): Gen<Value> {
@@ -69,7 +66,7 @@ function printkAt(level: number, prefixArgs = 0) {
     let text = formatPrintf(c.I, sl.fmt, args);
     if (prefixArgs === 1) text = `lab-device: ${text}`;
     if (level === 7 && c.name === 'pr_debug') return intOf(text.length);
-    emitText(c, sl.level, text);
+    printkText(c.I.k, sl.level, text, sl.cont || c.name === 'pr_cont', c.pos);
     return intOf(text.length);
   };
 }

@@ -28,6 +28,12 @@ pr_info("%llx %llx %llx %llx %lx\\n", top, m, FIELD_GET(m, v), FIELD_PREP(GENMAS
     expect(out(body(`bool b = 42; char c = 200; u8 x = (u8)0x1234; s16 y = (s16)0x8000; pr_info("%d %d %u %d\\n", b, c, x, y);`))).toBe('1 -56 52 -32768\n');
   });
 
+  it('pr_cont continues an open line; KERN_ levels set the printk level', () => {
+    const r = run(body(`pr_info("a"); pr_cont("b"); pr_cont("c\\n"); printk(KERN_ERR "e\\n"); pr_warn("w\\n");`));
+    expect(r.text).toBe('abc\ne\nw\n');
+    expect(r.log.map((e) => (e.type === 'printk' ? e.level : -1))).toEqual([6, 3, 4]);
+  });
+
   it('division by zero is a kernel oops, not a JS error', () => {
     const r = run(body(`int z = 0; pr_info("%d\\n", 10 / z);`));
     expect(r.status).toBe('reported');
