@@ -23,6 +23,8 @@ export interface GraphEdge {
   to: string;
   /** Where the dependency was recorded: `klist.c:42 klist_add_tail()`. */
   label?: string;
+  /** The dependency lockdep refused to add because it closes the cycle (drawn dashed). */
+  attempted?: boolean;
 }
 
 export interface LockGraphData {

@@ -86,6 +86,42 @@ describe('the built site under a sub-path', () => {
     }
   });
 
+  it.skipIf(!hasEngine)("draws the dependency-graph lesson's graph from the model, cycle highlighted", async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${siteUrl}lessons/foundations/dependency-graph/`, { waitUntil: 'networkidle' });
+    const svg = page.locator('.lab-graph svg').first();
+    expect(await svg.count()).toBe(1);
+    const names = await svg.locator('.lab-graph-node text').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['dev_lock', 'queue_lock', 'stats_lock']));
+    expect(await svg.locator('.lab-graph-node.lab-graph-cycle').count()).toBe(3);
+    expect(await svg.locator('.lab-graph-edge.lab-graph-cycle').count()).toBe(3);
+    // Every edge says where it was recorded.
+    const labels = await svg.locator('.lab-graph-label').allTextContents();
+    expect(labels.length).toBe(3);
+    for (const l of labels) expect(l).toMatch(/graph\.c:\d+/);
+    await svg.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/shots/lockgraph.png' });
+    await page.close();
+  });
+
+  it('explains every line of the annotated splat on keyboard focus', async () => {
+    const page = await s.context.newPage();
+    await page.goto(`${siteUrl}lessons/foundations/reading-a-splat/`, { waitUntil: 'networkidle' });
+    const lines = page.locator('.lab-splat-line[tabindex="0"]');
+    expect(await lines.count()).toBeGreaterThan(10);
+    const first = lines.first();
+    const note = first.locator('.lab-splat-note');
+    expect(await note.isVisible()).toBe(false);
+    await first.focus();
+    expect(await note.isVisible()).toBe(true);
+    expect((await note.textContent())!.length).toBeGreaterThan(10);
+    // Tab moves to the next explained line.
+    await page.keyboard.press('Tab');
+    expect(await lines.nth(1).evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.screenshot({ path: '/tmp/shots/splat-focus.png' });
+    await page.close();
+  });
+
   it('finds a lesson with Pagefind search', async () => {
     const page = await s.context.newPage();
     await page.goto(siteUrl, { waitUntil: 'networkidle' });
@@ -114,6 +150,8 @@ describe('the built site under a sub-path', () => {
       // Let islands (the exercise editor) settle before scanning.
       await page.waitForTimeout(p.startsWith('exercises/') && p !== 'exercises/' ? 1500 : 100);
       const r = await new AxeBuilder({ page }).exclude('.monaco-editor .view-lines').analyze();
+      // Every page gets a screenshot for a person to look at.
+      await shot(page, `page-${p.replace(/\/$/, '').replace(/\//g, '_') || 'home'}`);
       for (const v of r.violations)
         if (v.impact === 'serious' || v.impact === 'critical')
           problems.push(`${p}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);

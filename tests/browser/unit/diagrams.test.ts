@@ -110,8 +110,31 @@ describe('lock graph', () => {
       ['lock_b', 'lock_a'],
     )!;
     expect(g.nodes.map((n) => n.id)).toEqual(['static:a', 'static:b']);
-    expect(g.edges).toEqual([{ from: 'static:a', to: 'static:b', label: 'x.c:7 first()' }]);
+    expect(g.edges).toEqual([{ from: 'static:a', to: 'static:b', label: 'first() x.c:7' }]);
     expect(g.cycle).toEqual(['static:b', 'static:a']);
+  });
+});
+
+describe('the model graph with a refused edge', () => {
+  it('labels edges from their recording stack and adds the cycle-closing edge lockdep refused', () => {
+    const frame = (fn: string, line?: number, synthetic = false) => ({ fn, offset: 0, size: 1, synthetic, pos: line ? { file: 'g.c', line, col: 2 } : undefined });
+    const g = toGraphData(
+      {
+        classes: [
+          { id: 1, name: 'dev_lock' },
+          { id: 2, name: 'queue_lock' },
+        ],
+        edges: [{ from: 1, to: 2, stack: [frame('_raw_spin_lock', undefined, true), frame('submit', 12), frame('main', 30)] }],
+      },
+      ['dev_lock', 'queue_lock'],
+      'g.c:20',
+    )!;
+    expect(g.edges).toEqual([
+      { from: '1', to: '2', label: 'submit() g.c:12' },
+      { from: '2', to: '1', label: 'refused: g.c:20', attempted: true },
+    ]);
+    expect(g.cycle).toEqual(['1', '2']);
+    expect(layoutGraph(g).edges.map((e) => e.inCycle)).toEqual([true, true]);
   });
 });
 
