@@ -109,7 +109,12 @@ export function lex(file: string, text: string, sink: DiagSink): Token[] {
 
     const pos = posAt(i);
     const push = (t: Omit<Token, 'pos' | 'bol' | 'space'>) => {
-      toks.push({ ...t, pos, bol, space });
+      // Hot path: fill in place rather than spreading into a new object.
+      const tok = t as Token;
+      tok.pos = pos;
+      tok.bol = bol;
+      tok.space = space;
+      toks.push(tok);
       bol = false;
       space = false;
     };
