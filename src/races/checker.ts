@@ -6,9 +6,7 @@
  *
  * Fields follow Eraser: Virgin -> Exclusive(first thread) -> Shared ->
  * Shared-Modified, candidate lockset refined once shared (so an object
- * initialised by its creator before publication is not reported); owner
- * accesses made under some lock or CPU-local exclusion already count, since
- * they show the owner expects the field to be shared. Lists are
+ * initialised by its creator before publication is not reported). Lists are
  * shared from their first operation: a list head is a meeting point by
  * construction. When a location is Shared-Modified and its candidate lockset
  * is empty, the current access is checked pairwise against the remembered
@@ -74,6 +72,8 @@ interface RaceState {
   /** By node address. */
   entries: Map<bigint, EntryState>;
   freed: Map<number, FreedState>;
+  /** kfree_rcu()'d objects still waiting for their grace period, by start address. */
+  rcuFreed: Map<bigint, FreedState>;
   /** Dedupe for reports not tied to one location's pair set. */
   once: Set<string>;
   /** Interned pseudo-lock sets by cpu * 8 + bits. */
@@ -83,6 +83,8 @@ interface RaceState {
   cpus: Map<number, CpuContexts>;
   /** Context kind of the event being handled. */
   kind: CtxKind;
+  /** A plain read waiting one event to see whether it is half of an atomic RMW. */
+  pending: PendingRead | null;
   /** Task threads by pid (fast path of thread()). */
   tasks: Map<number, ThreadState>;
   fnIds: Map<string, number>;
@@ -337,7 +339,7 @@ function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
 }
 
 function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocState {
-  return { key, phase, owner, exclusiveWrite: false, candidate: ALL, history: new Map(), version: 0, reported: new Set() };
+  return { key, phase, owner, candidate: ALL, history: new Map(), version: 0, reported: new Set() };
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +347,10 @@ function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocSta
 
 function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec): boolean {
   const f = s.freed.get(objId);
-  if (!f || f.rec.thread === cur.thread) return false;
+  if (!f) return false;
+  // Freed memory: the kernel's own KASAN reports the access; nothing to add.
+  if (f.really) return true;
+  if (f.rec.thread === cur.thread) return false;
   // A reader whose read-side section already covered the kfree_rcu() is
   // guaranteed the object outlives the section; a later one is not.
   if (f.how === 'kfree_rcu' && cur.rcuReader && t.rcuSince >= 0 && t.rcuSince < f.rec.seq) return false;
@@ -500,19 +505,11 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   let loc = byField.get(e.loc.field);
   if (!loc) byField.set(e.loc.field, (loc = newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key)));
   if (loc.phase === 'exclusive') {
-    if (loc.owner === t.key) {
-      // Plain initialisation is forgiven (Eraser), but an owner access made
-      // under a lock or with IRQs/BH/preemption off says the owner expects
-      // company: keep it as a partner for the first other thread.
-      if (lockset !== EMPTY) {
-        const rec = accessRec(s, t, e, lockset);
-        loc.candidate = intersect(s.table, loc.candidate, lockset);
-        if (rec.write) loc.exclusiveWrite = true;
-        remember(loc.history, rec.slot, rec);
-      }
-      return;
-    }
-    loc.phase = loc.exclusiveWrite ? 'shared-modified' : 'shared';
+    // Eraser: whatever the first thread does before anyone else comes is
+    // initialisation (it may even take locks, as a setup path calling the
+    // normal API does); spawning the others orders it before them.
+    if (loc.owner === t.key) return;
+    loc.phase = 'shared';
   }
   checkShared(s, loc, accessRec(s, t, e, lockset));
 }
@@ -611,6 +608,7 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
   if (e.kind === 'alloc') {
     // Identities are not reused in practice, but a fresh object must not inherit any history.
     s.freed.delete(e.objId);
+    s.rcuFreed.delete(e.lo);
     s.fields.delete(e.objId);
     for (const a of s.lists.keys()) if (a >= e.lo && a < e.hi) s.lists.delete(a);
     for (const a of s.entries.keys()) if (a >= e.lo && a < e.hi) s.entries.delete(a);
@@ -630,7 +628,9 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
     size: Number(e.hi - e.lo),
     label: e.label,
   };
-  s.freed.set(e.objId, { how: e.kind, rec, label: e.label, lo: e.lo, hi: e.hi });
+  const f: FreedState = { how: e.kind, really: e.kind === 'kfree', rec, label: e.label, lo: e.lo, hi: e.hi };
+  s.freed.set(e.objId, f);
+  if (e.kind === 'kfree_rcu') s.rcuFreed.set(e.lo, f);
 }
 
 function cpuContexts(s: RaceState, cpu: number): CpuContexts {
@@ -639,7 +639,41 @@ function cpuContexts(s: RaceState, cpu: number): CpuContexts {
   return c;
 }
 
+/**
+ * A plain read held back by one event: the load half of an atomic
+ * read-modify-write (refcount_dec_and_test(), atomic_*) may arrive as a plain
+ * read followed at once by the marked write; the pair is one marked access.
+ */
+interface PendingRead {
+  e: AccessEvent;
+  t: ThreadState;
+  kind: CtxKind;
+  seq: number;
+}
+
+function flushPending(s: RaceState, next: KernelEvent | null): void {
+  const p = s.pending;
+  if (!p) return;
+  s.pending = null;
+  const rmw =
+    next !== null &&
+    next.kind === 'access' &&
+    next.write &&
+    next.marked &&
+    next.loc.objId === p.e.loc.objId &&
+    next.loc.addr === p.e.loc.addr &&
+    threadKeyOf(next.ctx, contextKind(next.ctx, s.cpus.get(next.ctx.cpu))) === p.t.key;
+  const kind = s.kind;
+  const seq = s.seq;
+  s.kind = p.kind;
+  s.seq = p.seq;
+  onAccess(s, p.t, rmw ? { ...p.e, marked: true } : p.e);
+  s.kind = kind;
+  s.seq = seq;
+}
+
 function onEvent(s: RaceState, e: KernelEvent): void {
+  if (s.pending) flushPending(s, e);
   s.seq++;
   // Entering a context makes this event the handler's; leaving makes it the interrupted one's.
   if (e.kind === 'softirq_enter' || e.kind === 'hardirq_enter' || e.kind === 'nmi_enter') {
@@ -673,11 +707,23 @@ function onEvent(s: RaceState, e: KernelEvent): void {
     case 'set_class':
       s.locks.set(e.lock.id, e.lock);
       break;
+    case 'free': {
+      // The grace period of a kfree_rcu() ended and the memory went away.
+      const f = s.rcuFreed.get(e.lo);
+      if (f) {
+        f.really = true;
+        s.rcuFreed.delete(e.lo);
+      }
+      break;
+    }
     default:
       break;
   }
   noteRcu(s, t, e.ctx);
-  if (e.kind === 'access') onAccess(s, t, e);
+  if (e.kind === 'access') {
+    if (!e.write && !e.marked) s.pending = { e, t, kind: s.kind, seq: s.seq };
+    else onAccess(s, t, e);
+  }
   else if (e.kind === 'list') onList(s, t, e);
   else if (e.kind === 'alloc' || e.kind === 'kfree' || e.kind === 'kfree_rcu') onHeap(s, t, e);
 }
@@ -696,11 +742,13 @@ export function createRaceState(opts: RaceCheckerOptions): RaceState {
     lists: new Map(),
     entries: new Map(),
     freed: new Map(),
+    rcuFreed: new Map(),
     once: new Set(),
     pseudo: new Map(),
     harness: new Set(opts.harnessFiles ?? []),
     cpus: new Map(),
     kind: 'task',
+    pending: null,
     tasks: new Map(),
     fnIds: new Map(),
     linkAddrs: new Set(),

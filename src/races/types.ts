@@ -82,8 +82,6 @@ export interface LocState {
   key: string;
   phase: LocPhase;
   owner: ThreadKey;
-  /** The owner wrote it under some exclusion while still exclusive (see onAccess). */
-  exclusiveWrite: boolean;
   /** Candidate lockset: intersection over the shared phase; -1 = not yet refined ("all locks"). */
   candidate: LocksetId;
   /** Latest access per (thread, kind, code site) since the location became shared, oldest first. */
@@ -127,6 +125,13 @@ export interface EntryState {
 
 export interface FreedState {
   how: 'kfree' | 'kfree_rcu';
+  /**
+   * The memory is really gone (kfree(), or kfree_rcu() after its grace
+   * period: the kernel's `free` event). Accesses then hit freed memory and
+   * the simulated kernel's KASAN reports them; ours are only for the window
+   * a kfree_rcu() leaves open.
+   */
+  really: boolean;
   rec: AccessRec;
   label: string;
   lo: bigint;

@@ -75,6 +75,8 @@ export interface Actor {
   alloc(o: Obj): void;
   kfree(o: Obj): void;
   kfreeRcu(o: Obj): void;
+  /** The end of the grace period of an earlier kfreeRcu(o): the memory really goes. */
+  gracePeriod(o: Obj): void;
   /** Run `body` as a hardirq handler `fn` on this actor's CPU, interrupting it. */
   hardirq(fn: string, file: string, line: number, body: (h: Actor) => void): void;
   /** Run `body` as softirq context on this actor's CPU. */
@@ -97,13 +99,34 @@ export function world(opts: { withChecker?: boolean; harnessFiles?: string[] } =
   const observer = opts.withChecker === false ? { event: () => {} } : createRaceChecker({ env: testEnv, log, harnessFiles: opts.harnessFiles });
   let nextId = 1;
   let nextAddr = 0xffff888100001000n;
+  // The checker holds a plain read back by one event (atomic RMW pairing);
+  // a run always ends with task exits, so reading the reports ends the run.
+  let open = false;
+  const idle: EventContext = {
+    cpu: 0,
+    task: { pid: 0, comm: 'swapper/0' },
+    stack: [],
+    hardirqCount: 0,
+    softirqCount: 0,
+    preemptCount: 0,
+    nmi: false,
+    hardirqsEnabled: true,
+    softirqsEnabled: true,
+  };
   const w: World = {
-    reports,
+    get reports() {
+      if (open) {
+        open = false;
+        observer.event({ kind: 'task_exit', ctx: idle });
+      }
+      return reports;
+    },
     events,
     observer,
     emit(e) {
       events.push(e);
       observer.event(e);
+      open = true;
     },
     task: (pid, comm, cpu) => actor(w, { cpu, task: { pid, comm }, hardirqCount: 0, softirqCount: 0 }),
     lock(name, lockType = 'raw_spinlock_t') {
@@ -238,7 +261,12 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
       for (const e of entries) a.list(rcu ? 'list_iter_rcu' : 'list_iter', head, e);
     },
     alloc: (o) => w.emit({ kind: 'alloc', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
-    kfree: (o) => w.emit({ kind: 'kfree', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
+    // As the interpreter does: the memory goes at once (`free`), then the heap event.
+    kfree: (o) => {
+      w.emit({ kind: 'free', ctx: ctx(), lo: o.addr, hi: o.addr + 0x80n });
+      w.emit({ kind: 'kfree', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n });
+    },
+    gracePeriod: (o) => w.emit({ kind: 'free', ctx: ctx(), lo: o.addr, hi: o.addr + 0x80n }),
     kfreeRcu: (o) => w.emit({ kind: 'kfree_rcu', ctx: ctx(), objId: o.objId, label: o.label, lo: o.addr, hi: o.addr + 0x80n }),
     selftestSoftirq(body) {
       a.bhOff();
