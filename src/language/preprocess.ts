@@ -67,6 +67,9 @@ const PREDEFINED: Readonly<Record<string, string>> = {
   __KERNEL__: '1',
 };
 
+/** kconfig.h's tests of a CONFIG option (no modules here: IS_MODULE is always 0). */
+const IS_CONFIG_TESTS = new Set(['IS_ENABLED', 'IS_BUILTIN', 'IS_REACHABLE', 'IS_MODULE']);
+
 /** How deep includes may nest before we call it a loop. */
 const MAX_INCLUDE_DEPTH = 32;
 /** Expansion budget per translation unit: a self-feeding macro set must end in an error, not a hang. */
@@ -420,6 +423,18 @@ class Preprocessor {
       if (t.kind === 'ident' && (t.text === '__LINE__' || t.text === '__FILE__')) {
         out.push(t.text === '__LINE__' ? { ...t, kind: 'int', text: String(t.pos.line), value: BigInt(t.pos.line), suffix: '' } : { ...t, kind: 'string', text: JSON.stringify(t.pos.file), str: t.pos.file });
         continue;
+      }
+      if (t.kind === 'ident' && IS_CONFIG_TESTS.has(t.text) && stack.length >= 3) {
+        // IS_ENABLED(CONFIG_X): 1 when CONFIG_X is defined to 1, as the kernel's kconfig.h computes
+        // with token pasting; the name must not be expanded first.
+        const [open, name, close] = [stack[stack.length - 1], stack[stack.length - 2], stack[stack.length - 3]];
+        if (open.text === '(' && name.kind === 'ident' && close.text === ')') {
+          stack.length -= 3;
+          const body = this.macros.get(name.text)?.body;
+          const on = t.text !== 'IS_MODULE' && body !== undefined && body.length === 1 && body[0].text === '1';
+          out.push({ ...t, kind: 'int', text: on ? '1' : '0', value: on ? 1n : 0n, suffix: '' });
+          continue;
+        }
       }
       const m = t.kind === 'ident' ? this.macros.get(t.text) : undefined;
       if (!m || t.hide?.has(m.name)) {

@@ -97,6 +97,11 @@ describe('preprocessor: conditionals', () => {
     expect(pick('#if 0\n#if 1\n#error no\n#endif\n#define Q 1\n#endif\nx = 1;')).toEqual(['(= x 1)']);
   });
 
+  it('IS_ENABLED() in #if and in C code', () => {
+    expect(pick('#if IS_ENABLED(CONFIG_LOCKDEP) && !IS_ENABLED(CONFIG_PREEMPT_RT)\na();\n#endif')).toEqual(['(call a)']);
+    expect(pick('x = IS_ENABLED(CONFIG_PROVE_LOCKING) + IS_ENABLED(CONFIG_NOPE) + IS_MODULE(CONFIG_LOCKDEP);')).toEqual(['(= x (+ (+ 1 0) 0))']);
+  });
+
   it('exposes the final CONFIG_* set, with the program overriding the defaults', () => {
     const p = ok('#define CONFIG_PREEMPT_RT 1\n#undef CONFIG_PROVE_RAW_LOCK_NESTING\nint x;');
     expect(p.config.CONFIG_PREEMPT_RT).toBe('1');
