@@ -10,6 +10,14 @@ import { exerciseSidebar } from './scripts/exercise-sidebar.mjs';
 
 const base = process.env.LAB_BASE || '/';
 
+// The grader's course order of exercises within a lesson, when the grader is there.
+let courseOrder = [];
+try {
+  ({ COURSE_ORDER: courseOrder } = await import('./src/grader/catalog.ts'));
+} catch {
+  courseOrder = [];
+}
+
 export default defineConfig({
   srcDir: './src/site',
   publicDir: './public',
@@ -44,7 +52,7 @@ export default defineConfig({
       sidebar: [
         { label: 'Start here', items: [{ label: 'Welcome', link: '/' }, { label: 'Your progress', link: '/progress/' }] },
         { label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
-        { label: 'Exercises', collapsed: true, items: [{ label: 'All exercises', link: '/exercises/' }, ...exerciseSidebar('./exercises')] },
+        { label: 'Exercises', collapsed: true, items: [{ label: 'All exercises', link: '/exercises/' }, ...exerciseSidebar('./exercises', courseOrder)] },
       ],
       pagefind: true,
       lastUpdated: false,

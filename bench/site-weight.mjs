@@ -4,7 +4,7 @@
 // import graph of the emitted chunks:
 //   eager JS  = scripts the page references + their static imports (+ inline scripts),
 //   lazy JS   = chunks reachable through dynamic import() (fetched on use),
-//   workers   = Web Worker entry chunks (fetched on first Run/Grade), listed separately.
+//   workers   = Web Worker chunks with everything they import (fetched on first Run/Grade), listed separately.
 // Budgets checked (exit 1 when broken): a lesson page ships at most 40 KB gz of
 // JS (eager + lazy, workers excluded); Monaco is reachable only from pages with
 // an exercise editor. Usage: npm run build && npx node bench/site-weight.mjs [dist]
@@ -68,7 +68,16 @@ function closure(roots) {
   };
   for (const r of roots) walk(r, eager);
   for (const f of eager) lazy.delete(f);
-  return { eager, lazy, workers };
+  // A worker's weight is its whole graph: the engine is imported lazily from inside the lab worker.
+  const inWorkers = new Set();
+  const walkWorker = (f) => {
+    if (inWorkers.has(f)) return;
+    inWorkers.add(f);
+    const e = edges(f);
+    for (const x of [...e.stat, ...e.dyn, ...e.workers]) walkWorker(x);
+  };
+  for (const w of workers) walkWorker(w);
+  return { eager, lazy, workers: inWorkers };
 }
 
 const sum = (files) => {

@@ -13,6 +13,8 @@ import { starterHash } from './progress.ts';
 
 type LoadFn = (slug: string, files: ReadonlyMap<string, string>, dir?: string) => { exercise?: Exercise; errors: { file: string; field: string; message: string }[] };
 const loaders = import.meta.glob<{ loadExercise?: LoadFn }>('../../grader/load.ts');
+const catalogs = import.meta.glob<{ COURSE_ORDER?: string[] }>('../../grader/catalog.ts', { eager: true });
+const COURSE_ORDER: string[] = Object.values(catalogs)[0]?.COURSE_ORDER ?? [];
 
 const ROOT = join(process.cwd(), 'exercises');
 
@@ -116,4 +118,42 @@ export function lessonPath(lesson: string): string | null {
   walk(root);
   const hit = found.find((f) => f === want) ?? found.find((f) => f.endsWith('/' + want));
   return hit ? `lessons/${hit}/` : null;
+}
+
+/** Frontmatter of a lesson file: its title and sidebar order (a light read, no MDX compile). */
+function lessonMeta(path: string): { title?: string; order: number } {
+  const file = ['.mdx', '.md'].map((ext) => join(process.cwd(), 'content', 'docs', path.replace(/\/$/, '') + ext)).find((p) => existsSync(p));
+  if (!file) return { order: 999 };
+  const fm = /^---\n([\s\S]*?)\n---/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+  const title = /^title:\s*(.+)$/m.exec(fm)?.[1]?.trim().replace(/^(['"])(.*)\1$/, '$2');
+  const order = Number(/^\s+order:\s*(\d+)/m.exec(fm)?.[1] ?? 999);
+  return { title, order };
+}
+
+export interface LessonRef {
+  /** Page path under the base, e.g. `lessons/foundations/abba/`. */
+  path: string;
+  title: string;
+}
+
+/** The lesson an exercise belongs to, with its title, or null when there is no such lesson page. */
+export function lessonRef(lesson: string): LessonRef | null {
+  const path = lessonPath(lesson);
+  if (!path) return null;
+  return { path, title: lessonMeta(path).title ?? lesson };
+}
+
+/** Exercises in course order: foundations, then case studies, each by its lesson's sidebar order. */
+export function inCourseOrder<T extends { lesson: string; slug: string }>(items: T[]): T[] {
+  const key = (x: T) => {
+    const path = lessonPath(x.lesson) ?? '';
+    const track = path.includes('/foundations/') ? 0 : path.includes('/case-studies/') ? 1 : 2;
+    return [track, lessonMeta(path).order] as const;
+  };
+  return [...items].sort((a, b) => {
+    const [ta, oa] = key(a);
+    const [tb, ob] = key(b);
+    const rank = (slug: string) => (COURSE_ORDER.includes(slug) ? COURSE_ORDER.indexOf(slug) : COURSE_ORDER.length);
+    return ta - tb || oa - ob || rank(a.slug) - rank(b.slug) || a.slug.localeCompare(b.slug);
+  });
 }

@@ -89,7 +89,8 @@ export function layoutGraph(g: LockGraphData): GraphLayout {
   for (let i = 0; i < cycle.length; i++) cycleEdges.add(`${cycle[i]}\u0000${cycle[(i + 1) % cycle.length]}`);
   const n = g.nodes.length;
   const widest = Math.max(60, ...g.nodes.map((x) => x.name.length * CHAR_W + 24));
-  const r = n <= 1 ? 0 : Math.max(90, (n * (widest * 0.75)) / (2 * Math.PI));
+  // Wide enough that neighbours on the ring leave room for an edge label between them.
+  const r = n <= 1 ? 0 : Math.max(n === 2 ? 90 : 150, (n * (widest + 60)) / (2 * Math.PI));
   const cx = r + widest / 2 + 40;
   const cy = r + NODE_H + 30;
   const nodes: PlacedNode[] = g.nodes.map((node, i) => {
@@ -111,12 +112,19 @@ export function layoutGraph(g: LockGraphData): GraphLayout {
     const mx = (x1 + x2) / 2;
     const my = (y1 + y2) / 2;
     const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-    const nx = (y2 - y1) / len;
-    const ny = -(x2 - x1) / len;
+    let nx = (y2 - y1) / len;
+    let ny = -(x2 - x1) / len;
+    // A single edge keeps its label on the outside of the ring, away from the other edges.
+    if (!bow && (mx - cx) * nx + (my - cy) * ny < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
     const qx = mx + nx * bow;
     const qy = my + ny * bow;
-    const lx = mx + nx * (bow ? bow * 0.6 + 12 : 12);
-    const ly = my + ny * (bow ? bow * 0.6 + 12 : 12);
+    const off = bow ? bow * 0.55 + 10 : 10;
+    const lx = mx + nx * off;
+    // Text hangs below its baseline point when the label goes downwards.
+    const ly = my + ny * off + (ny > 0.3 ? 10 : ny < -0.3 ? -2 : 4);
     edges.push({
       ...e,
       path: `M${f(x1)},${f(y1)} Q${f(qx)},${f(qy)} ${f(x2)},${f(y2)}`,
