@@ -64,20 +64,26 @@ function time<T>(fn: () => T): [T, number] {
   return [r, performance.now() - t];
 }
 
+// The first run in a fresh process (what a learner's first Run in a new worker costs).
+{
+  const [r, ms] = time(() => runProgram([examples[1]!]));
+  console.log(`first run in a fresh process (${examples[1]!.path}, ${r.stats.steps} steps, parse+check+run+lockdep): ${ms.toFixed(1)} ms`);
+}
+
 // Warm up the JIT.
 for (let i = 0; i < 5; i++) for (const e of examples) runProgram([e]);
 
-const rounds = 50;
+const rounds = 200;
 const src = loopy.replace('ROUNDS', String(rounds));
 for (const [label, opts] of [
   ['lockdep + race check', {}],
   ['lockdep only', { races: false }],
   ['no observers', { races: false, lockdep: false }],
 ] as const) {
-  // Best of three: the first run of a configuration includes JIT warm-up.
+  // Best of five: the first runs of a configuration include JIT warm-up.
   let best = Infinity;
   let r = runProgram([{ path: 'loopy.c', text: src }], { ...opts, maxSteps: 50_000_000, maxTimeMs: 60_000 });
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const [ri, t] = time(() => runProgram([{ path: 'loopy.c', text: src }], { ...opts, maxSteps: 50_000_000, maxTimeMs: 60_000 }));
     r = ri;
     best = Math.min(best, t);

@@ -1129,7 +1129,170 @@ const UINT_T: IntRT = { k: 'int', name: 'unsigned int', bits: 32, signed: false 
 // ---------------------------------------------------------------------------
 // Expressions
 
+
+// ---------------------------------------------------------------------------
+// Fast path: expressions that cannot sleep or have side effects (no calls,
+// assignments, increments) are evaluated without generators. Same semantics
+// as the generator path below; it only saves allocations.
+
+const pureCache = new WeakMap<Expr, boolean>();
+
+function isPure(e: Expr): boolean {
+  const c = pureCache.get(e);
+  if (c !== undefined) return c;
+  let r: boolean;
+  switch (e.kind) {
+    case 'IntLit':
+    case 'CharLit':
+    case 'StringLit':
+    case 'Ident':
+    case 'Sizeof':
+      r = true;
+      break;
+    case 'Member':
+      r = isPure(e.object);
+      break;
+    case 'Index':
+      r = isPure(e.base) && isPure(e.index);
+      break;
+    case 'Unary':
+      r = isPure(e.operand);
+      break;
+    case 'Binary':
+      r = isPure(e.left) && isPure(e.right);
+      break;
+    case 'Cast':
+      r = isPure(e.expr);
+      break;
+    case 'Conditional':
+      r = isPure(e.cond) && (e.then === null || isPure(e.then)) && isPure(e.else);
+      break;
+    default:
+      r = false;
+  }
+  pureCache.set(e, r);
+  return r;
+}
+
+function lvalSync(I: Interp, e: Expr, sc: Scope): Ref {
+  switch (e.kind) {
+    case 'Ident': {
+      const v = lookupVar(I, e.name, sc);
+      if (v) return { obj: v.obj, off: 0, t: v.t, expr: e };
+      const ve = e as unknown as Partial<ValueExpr>;
+      if (ve.__value) return derefRef(ve.__value, e);
+      throw new StopRun('internal', `'${e.name}' undeclared (not a variable)`, sc.fn, e.pos);
+    }
+    case 'Unary':
+      if (e.op === '*') return derefRef(valSync(I, e.operand, sc), e);
+      break;
+    case 'Member': {
+      const base = e.arrow ? derefRef(valSync(I, e.object, sc), e) : lvalSync(I, e.object, sc);
+      return memberRef(I, base, e, sc);
+    }
+    case 'Index':
+      return indexRef(I, e, valSync(I, e.base, sc), toBig(valSync(I, e.index, sc)), sc);
+    case 'StringLit': {
+      const obj = stringObj(I, e);
+      return { obj, off: 0, t: obj.t };
+    }
+    case 'Cast': {
+      const r = lvalSync(I, e.expr, sc);
+      return { ...r, t: resolveType(I, e.type, sc) };
+    }
+  }
+  throw new StopRun('internal', `lvalue required: '${exprText(e)}' is not a place in memory`, sc.fn, e.pos);
+}
+
+function memberRef(I: Interp, base: Ref, e: Extract<Expr, { kind: 'Member' }>, sc: Scope): Ref {
+  if (base.t.k !== 'struct') throw new StopRun('internal', `request for member '${e.field}' in something not a structure`, sc.fn, e.pos);
+  const f = findField(ensureLayout(I, base.t), e.field);
+  if (!f) throw new StopRun('internal', `${typeName(base.t)} has no member named '${e.field}'`, sc.fn, e.pos);
+  return { obj: base.obj, off: base.off + f.off, t: f.t, addr: base.obj ? undefined : (base.addr ?? 0n) + BigInt(f.off), uninit: base.uninit, expr: e };
+}
+
+function indexRef(I: Interp, e: Extract<Expr, { kind: 'Index' }>, bv: Value, iv: bigint, sc: Scope): Ref {
+  const baseT = typeOfArrayish(I, e.base, sc);
+  // One past the end is a valid address (`&a[n]`); anything further is UBSAN's.
+  if (baseT && baseT.k === 'array' && baseT.n > 0 && (iv < 0n || iv > BigInt(baseT.n))) ubsanIndex(I, e, iv, baseT);
+  if (bv.k !== 'p') throw new StopRun('internal', 'subscripted value is neither array nor pointer', sc.fn, e.pos);
+  const el = bv.t.to;
+  const n = Number(iv) * sizeOf(el);
+  return { obj: bv.obj, off: bv.off + n, t: el, addr: bv.obj ? undefined : (bv.addr ?? 0n) + BigInt(n), uninit: bv.uninit, expr: e };
+}
+
+function valSync(I: Interp, e: Expr, sc: Scope): Value {
+  switch (e.kind) {
+    case 'IntLit':
+      return mkInt(literalType(e.value, e.suffix, /^0[xX]/.test(e.text) || /^0[0-7]/.test(e.text)), e.value);
+    case 'CharLit':
+      return intOf(e.value);
+    case 'StringLit':
+      return { k: 'p', t: CHARP, obj: stringObj(I, e), off: 0 };
+    case 'Ident':
+      return identValue(I, e, sc);
+    case 'Member':
+    case 'Index':
+      return load(I, lvalSync(I, e, sc));
+    case 'Sizeof': {
+      const t = e.arg.kind === 'TypeArg' ? resolveType(I, e.arg.type, sc) : typeOfExpr(I, e.arg, sc);
+      return mkInt(ULONG, BigInt(sizeOf(t.k === 'struct' ? ensureLayout(I, t) : t)));
+    }
+    case 'Cast': {
+      const t = resolveType(I, e.type, sc);
+      const v = valSync(I, e.expr, sc);
+      return t.k === 'void' ? VOIDV : convert(I, v, t);
+    }
+    case 'Conditional': {
+      const c = valSync(I, e.cond, sc);
+      if (truthy(c)) return e.then ? valSync(I, e.then, sc) : c;
+      return valSync(I, e.else, sc);
+    }
+    case 'Binary':
+      if (e.op === '&&') return truthy(valSync(I, e.left, sc)) ? boolOf(truthy(valSync(I, e.right, sc))) : ZERO;
+      if (e.op === '||') return truthy(valSync(I, e.left, sc)) ? boolOf(true) : boolOf(truthy(valSync(I, e.right, sc)));
+      return binop(I, e.op, valSync(I, e.left, sc), valSync(I, e.right, sc), e.pos);
+    case 'Unary':
+      return unarySync(I, e, sc);
+  }
+  throw new StopRun('internal', `unexpected expression '${exprText(e)}'`, sc.fn, e.pos);
+}
+
+function unarySync(I: Interp, e: Extract<Expr, { kind: 'Unary' }>, sc: Scope): Value {
+  switch (e.op) {
+    case '&': {
+      if (e.operand.kind === 'Ident') {
+        const n = e.operand.name;
+        if (!lookupVar(I, n, sc) && (I.funcs.has(n) || I.protos.has(n) || I.builtins.has(n))) return { k: 'f', name: n };
+      }
+      const r = lvalSync(I, e.operand, sc);
+      return { k: 'p', t: ptrTo(r.t), obj: r.obj, off: r.off, addr: r.obj ? undefined : r.addr, uninit: r.uninit };
+    }
+    case '*': {
+      const p = valSync(I, e.operand, sc);
+      if (p.k === 'f') return p;
+      return load(I, derefRef(p, e));
+    }
+    default:
+      return unaryOp(e.op, valSync(I, e.operand, sc));
+  }
+}
+
+function unaryOp(op: '!' | '-' | '+' | '~', v: Value): Value {
+  switch (op) {
+    case '!':
+      return boolOf(!truthy(v));
+    case '-':
+      return mkInt(promote(v.k === 'i' ? v.t : INT), -toBig(v));
+    case '+':
+      return v.k === 'i' ? mkInt(promote(v.t), v.v) : v;
+    case '~':
+      return mkInt(promote(v.k === 'i' ? v.t : INT), ~toBig(v));
+  }
+}
+
 export function* evalLval(I: Interp, e: Expr, sc: Scope): Gen<Ref> {
+  if (isPure(e)) return lvalSync(I, e, sc);
   switch (e.kind) {
     case 'Ident': {
       const v = lookupVar(I, e.name, sc);
@@ -1255,6 +1418,7 @@ export function readString(I: Interp, p: Value): string | null {
 }
 
 export function* evalExpr(I: Interp, e: Expr, sc: Scope): Gen<Value> {
+  if (isPure(e)) return valSync(I, e, sc);
   switch (e.kind) {
     case 'IntLit':
       return mkInt(literalType(e.value, e.suffix, /^0[xX]/.test(e.text) || /^0[0-7]/.test(e.text)), e.value);
