@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { blindingObserver, codeOnly, labChecksIn, posAt, scanSource } from '../../../src/grader/blinding.ts';
+import type { AcquireEvent, EventContext, LockdepMap } from '../../../src/events/types.ts';
+
+const ctx = (line: number): EventContext => ({
+  cpu: 0,
+  task: { pid: 1, comm: 't' },
+  stack: [{ fn: '_raw_spin_lock', offset: 0, size: 1, synthetic: true }, { fn: 'f', pos: { file: 'a.c', line, col: 2 }, offset: 0, size: 1 }],
+  hardirqCount: 0,
+  softirqCount: 0,
+  preemptCount: 0,
+  nmi: false,
+  hardirqsEnabled: true,
+  softirqsEnabled: true,
+});
+const lock = (name: string): LockdepMap => ({ id: 1, addr: 0n, key: `static:${name}`, name, lockType: 'spin' as never, waitInner: 2 as never, waitOuter: 0 as never });
+const acq = (name: string, subclass: number, line: number, check = true): AcquireEvent => ({ kind: 'acquire', ctx: ctx(line), lock: lock(name), subclass, read: 0, trylock: false, check, api: 'spin_lock_nested' });
+
+describe('source scan', () => {
+  it('finds blinding calls in code but not in comments or strings, at the right line and column', () => {
+    const text = '/* lockdep_off() */\nvoid f(void)\n{\n\tpr_info("lockdep_off()");\n\t  lockdep_off();\n}\n';
+    const found = scanSource([{ path: 'a.c', text }]);
+    expect(found).toHaveLength(1);
+    expect(found[0].pos).toEqual({ file: 'a.c', line: 5, col: 4 });
+  });
+
+  it('keeps offsets when blanking comments', () => {
+    const t = 'a /* x\ny */ b // c\nd';
+    expect(codeOnly(t)).toHaveLength(t.length);
+    expect(codeOnly(t).split('\n')).toHaveLength(3);
+    expect(posAt('f', t, t.indexOf('d'))).toEqual({ file: 'f', line: 3, col: 1 });
+  });
+
+  it('collects lab_check messages, skipping commented-out ones', () => {
+    const text = 'lab_check(a == 1, "one");\n// lab_check(b, "two");\nlab_check(f("x"), "three \\"q\\"");';
+    expect(labChecksIn([{ path: 'h.c', text }]).map((c) => [c.message, c.pos.line])).toEqual([
+      ['one', 1],
+      ['three "q"', 3],
+    ]);
+  });
+});
+
+describe('blinding observer', () => {
+  it('reports lockdep_off and novalidate classes at the first non-synthetic frame', () => {
+    const o = blindingObserver();
+    o.event({ kind: 'lockdep_off', ctx: ctx(4) });
+    o.event({ kind: 'set_class', ctx: ctx(9), lock: lock('x'), key: '__lockdep_no_validate__', name: 'x', subclass: 0, novalidate: true });
+    const f = o.findings({});
+    expect(f.map((x) => x.pos?.line)).toEqual([4, 9]);
+    expect(f[1].message).toContain('novalidate');
+  });
+
+  it('flags subclasses unless allowed for that class, and ignores check=0 maps', () => {
+    const o = blindingObserver();
+    o.event(acq('&rq->__lock', 1, 3));
+    o.event(acq('w', 1, 5));
+    o.event(acq('w', 2, 6));
+    o.event(acq('rcu_read_lock', 3, 7, false));
+    const f = o.findings({ w: [1] });
+    expect(f.map((x) => x.pos?.line)).toEqual([3, 6]);
+  });
+});
