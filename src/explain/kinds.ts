@@ -59,21 +59,21 @@ export function matchHeader(body: string): { kind: DecodedKind; m: RegExpExecArr
 
 /** The course lesson that teaches each kind (site paths). */
 export const LESSONS: Readonly<Record<DecodedKind, string>> = {
-  circular: '/lessons/circular/',
-  recursive: '/lessons/lock-classes/',
-  inconsistent: '/lessons/irq-contexts/',
-  'irq-safe-unsafe': '/lessons/irq-contexts/',
-  'irq-inversion': '/lessons/irq-contexts/',
-  'invalid-wait-context': '/lessons/wait-types/',
-  'bad-unlock-balance': '/lessons/lock-balance/',
-  'held-lock-freed': '/lessons/lock-lifetime/',
-  'lock-held-returning-to-user': '/lessons/lock-balance/',
-  'locks-held-at-exit': '/lessons/lock-balance/',
-  'nested-lock-not-taken': '/lessons/nest-lock/',
-  'suspicious-rcu': '/lessons/rcu/',
-  'sleeping-in-atomic': '/lessons/sleeping-in-atomic/',
-  'kcsan-data-race': '/lessons/data-races/',
-  unknown: '/lessons/reading-splats/',
+  circular: '/lessons/foundations/abba/',
+  recursive: '/lessons/foundations/recursive-locking/',
+  inconsistent: '/lessons/foundations/irq-contexts/',
+  'irq-safe-unsafe': '/lessons/foundations/irq-contexts/',
+  'irq-inversion': '/lessons/foundations/irq-contexts/',
+  'invalid-wait-context': '/lessons/foundations/wait-types/',
+  'bad-unlock-balance': '/lessons/foundations/reading-a-splat/',
+  'held-lock-freed': '/lessons/foundations/classes/',
+  'lock-held-returning-to-user': '/lessons/foundations/reading-a-splat/',
+  'locks-held-at-exit': '/lessons/foundations/reading-a-splat/',
+  'nested-lock-not-taken': '/lessons/foundations/classes/',
+  'suspicious-rcu': '/lessons/case-studies/vgic-ap-list/',
+  'sleeping-in-atomic': '/lessons/foundations/wait-types/',
+  'kcsan-data-race': '/lessons/case-studies/vgic-ap-list/',
+  unknown: '/lessons/foundations/reading-a-splat/',
 };
 
 /** One sentence per kind, for the top of an annotated report. */

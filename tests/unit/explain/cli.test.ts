@@ -21,7 +21,7 @@ describe('lockdep-lab explain', () => {
     expect(await command.run(['07-inconsistent-klist-5.20-seed.txt'], x)).toBe(0);
     const text = x.stdout.join('\n');
     expect(text).toContain('inconsistent');
-    expect(text).toContain('lesson: /lessons/irq-contexts/');
+    expect(text).toContain('lesson: /lessons/foundations/irq-contexts/');
     expect(text).toMatch(/\? lockdep splat due to klist iteration/);
   });
 

@@ -104,7 +104,7 @@ describe('corpus of real reports', () => {
       if (e.maxPlaced !== undefined) expect(share).toBeLessThanOrEqual(e.maxPlaced);
       if (e.truncated !== undefined) expect(d.reports[0].truncated).toBe(e.truncated);
       for (const r of d.reports) {
-        expect(r.lesson).toMatch(/^\/lessons\/[a-z-]+\/$/);
+        expect(r.lesson).toMatch(/^\/lessons\/[a-z-]+\/[a-z-]+\/$/);
         expect(r.header.length).toBeGreaterThan(0);
       }
       for (const l of d.lines) {

@@ -216,7 +216,7 @@ describe('cutting logs into reports', () => {
     expect(t).toContain('A -> B  [new edge]');
     expect(t).toMatch(/CPU0 +CPU1/);
     expect(t).toMatch(/^ *1 \? intro line$/m);
-    expect(t).toContain('lesson: /lessons/circular/');
+    expect(t).toContain('lesson: /lessons/foundations/abba/');
   });
 });
 

@@ -250,7 +250,7 @@ describe('seed splats of the course', () => {
     expect(r.lockNames).toEqual(['&k->k_lock']);
     expect(r.locks[0].usage?.raw).toBe('?.+.');
     expect(r.task?.context?.raw).toBe('[HC1[1]:SC0[0]:HE0:SE1]');
-    expect(r.lesson).toBe('/lessons/irq-contexts/');
+    expect(r.lesson).toBe('/lessons/foundations/irq-contexts/');
   });
 
   it('the mail text around seed 001 is not mistaken for a report', () => {

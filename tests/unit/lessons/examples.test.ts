@@ -1,17 +1,16 @@
 /**
- * Runs every lesson example through the engine and checks that it still
- * produces the reports the lessons describe, in order. The lessons quote
- * headers, class names and usage strings, so a change in the engine or in an
- * example that breaks a lesson should break here first.
- *
- *   npx node content/docs/lessons/_assets/check-examples.ts
- *
- * Exit 0 when every example matches, 1 otherwise (each mismatch is printed).
+ * Every lesson example still produces the reports its lesson quotes, in order.
+ * The lessons quote headers, class names and usage strings from the engine's
+ * real output, so a change in the engine or in an example that would make a
+ * lesson lie fails here first.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runProgram } from '../../../../src/engine/index.ts';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runProgram } from '../../../src/engine/index.ts';
+import { LESSONS } from '../../../src/explain/index.ts';
+
+const assets = join(import.meta.dirname, '../../../content/docs/lessons/_assets');
 
 interface Expect {
   /** Report headers in the order the lessons show them ([] = must run clean). */
@@ -67,18 +66,26 @@ const EXPECT: Record<string, Expect> = {
   },
 };
 
-const here = dirname(fileURLToPath(import.meta.url));
-let bad = 0;
-for (const [file, want] of Object.entries(EXPECT)) {
-  const text = readFileSync(join(here, file), 'utf8');
-  const r = runProgram([{ path: file, text }]);
-  const problems: string[] = [];
-  if (r.status === 'invalid' || r.status === 'budget') problems.push(`did not run (${r.status}): ${r.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('; ')}${r.budget ? r.budget.message : ''}`);
-  const got = r.reports.map((x) => x.header);
-  if (JSON.stringify(got) !== JSON.stringify(want.headers)) problems.push(`reports ${JSON.stringify(got)}, lesson shows ${JSON.stringify(want.headers)}`);
-  for (const q of want.quotes ?? []) if (!r.text.includes(q)) problems.push(`log lacks ${JSON.stringify(q)}`);
-  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${file}${problems.map((p) => `\n     ${p}`).join('')}`);
-  if (problems.length) bad++;
-}
-console.log(`${Object.keys(EXPECT).length - bad} passed, ${bad} failed`);
-process.exit(bad ? 1 : 0);
+
+describe('lesson examples', () => {
+  for (const [file, want] of Object.entries(EXPECT)) {
+    it(`${file} prints what the lesson shows`, () => {
+      const text = readFileSync(join(assets, file), 'utf8');
+      const r = runProgram([{ path: file, text }]);
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(r.status === 'clean' || r.status === 'reported').toBe(true);
+      expect(r.reports.map((x) => x.header)).toEqual(want.headers);
+      for (const q of want.quotes ?? []) expect(r.text).toContain(q);
+    });
+  }
+});
+
+describe('decoder lesson links', () => {
+  // `lockdep-lab explain` sends readers to a lesson per report kind: each must exist.
+  for (const [kind, path] of Object.entries(LESSONS)) {
+    it(`${kind} -> ${path} is a lesson page`, () => {
+      const file = join(import.meta.dirname, '../../../content/docs', path.replace(/\/$/, '') + '.mdx');
+      expect(existsSync(file), file).toBe(true);
+    });
+  }
+});
