@@ -59,11 +59,29 @@ const tree: fc.Arbitrary<T> = fc.letrec<{ t: T }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom<T>({ k: 'leaf', v: 'a' }, { k: 'leaf', v: 'b' }, { k: 'leaf', v: 'c' }, { k: 'leaf', v: '7' }),
     fc.record({ k: fc.constant('bin' as const), op: fc.constantFrom(...Object.keys(BIN)), l: tie('t'), r: tie('t') }),
+    fc.record({ k: fc.constant('bin' as const), op: fc.constantFrom(...Object.keys(BIN)), l: tie('t'), r: tie('t') }),
     fc.record({ k: fc.constant('un' as const), op: fc.constantFrom('-', '!', '~', '*', '&'), e: tie('t') }),
     fc.record({ k: fc.constant('cond' as const), c: tie('t'), a: tie('t'), b: tie('t') }),
     fc.record({ k: fc.constant('asg' as const), op: fc.constantFrom('=', '+=', '<<=', '|='), t: fc.constantFrom('x', 'y'), v: tie('t') }),
   ),
 })).t;
+
+describe('expression precedence (every pair of binary operators)', () => {
+  it('a op1 b op2 c groups by C precedence, left-associative on ties', () => {
+    for (const o1 of Object.keys(BIN)) {
+      for (const o2 of Object.keys(BIN)) {
+        const want = BIN[o2] > BIN[o1] ? `(${o1} a (${o2} b c))` : `(${o2} (${o1} a b) c)`;
+        expect(expr(`z = a ${o1} b ${o2} c`), `a ${o1} b ${o2} c`).toBe(`(= z ${want})`);
+      }
+    }
+  });
+
+  it('unary binds tighter than every binary operator, assignment and ?: are right-associative', () => {
+    for (const o of Object.keys(BIN)) expect(expr(`z = - a ${o} ! b`)).toBe(`(= z (${o} (- a) (! b)))`);
+    expect(expr('z = a ? b : c ? d : e')).toBe('(= z (? a b (? c d e)))');
+    expect(expr('x = y += z')).toBe('(= x (+= y z))');
+  });
+});
 
 describe('expression precedence (property)', () => {
   it('parse(print(tree)) == tree', () => {
@@ -71,7 +89,7 @@ describe('expression precedence (property)', () => {
       fc.property(tree, (t) => {
         expect(expr(`z = ${print(t)}`)).toBe(`(= z ${sx(t)})`);
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 });
