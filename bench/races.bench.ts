@@ -105,3 +105,23 @@ for (const racy of [false, true]) {
   console.log(`  overhead:        ${over(Math.min(...withRaces), Math.min(...base))} ns/event (min), ${over(median(withRaces), median(base))} ns/event (median of ${runs} runs)`);
   console.log(`  reports raised per run: ${reports.length / (runs + 3)}${sink < 0 ? '' : ''}`);
 }
+
+// What one course run pays: exercises emit 10-700 events (the vgic ones 530-690
+// with memory events on); a fresh checker per run, as runProgram makes it.
+for (const racy of [false, true]) {
+  const events = buildStream(700, racy);
+  const runs = 1000;
+  for (let i = 0; i < 200; i++) time(events, checker);
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    for (let j = 0; j < runs; j++) time(events, checker);
+    ms.push((performance.now() - t0) / runs);
+  }
+  reports.length = 0;
+  time(events, checker);
+  console.log(
+    `course-sized run (${events.length} events, ${racy ? `racy: ${reports.length} reports` : 'race-free'}, fresh checker each): ` +
+      `min ${(Math.min(...ms) * 1000).toFixed(0)} us, median ${(median(ms) * 1000).toFixed(0)} us per run`,
+  );
+}
