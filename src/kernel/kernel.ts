@@ -24,6 +24,7 @@ import type { Memory, MemObj, Value } from '../interpreter/memory.ts';
 import { createEnv, cpuLine, ripLine, type Taint } from './env.ts';
 import {
   eventContext,
+  frameOf,
   stackOf,
   synth,
   synthFrames,
@@ -35,7 +36,7 @@ import {
   type Task,
   type TaskKind,
 } from './state.ts';
-import { callTraceLines as k_env_trace, formatSymbol } from '../events/format.ts';
+import { callTraceLines as k_env_trace, formatIp, formatSymbol } from '../events/format.ts';
 
 /** What the kernel needs from the interpreter. */
 export interface Host {
@@ -255,9 +256,19 @@ export function* irqRestore(k: Kernel, flags: bigint, api: string): Gen<void> {
   else irqOff(k, api);
 }
 
+/** DEBUG_PREEMPT's preempt_disable_ip: the first caller outside the lock code, when the count leaves 0. */
+function notePreemptOff(k: Kernel): void {
+  const t = k.cur.task;
+  if (t.preempt === 0 && t.softirq === 0 && k.cur.cpu.hardirq === 0) {
+    const f = k.cur.frames[k.cur.frames.length - 1];
+    t.preemptOffAt = f ? frameOf(f) : undefined;
+  }
+}
+
 export function bhDisable(k: Kernel, api: string, cnt = 2): void {
   const t = k.cur.task;
   const was = t.softirq;
+  notePreemptOff(k);
   t.softirq += cnt;
   if (was === 0 && listening(k)) emit(k, { kind: 'softirqs_off', api, ctx: ctxNow(k) });
 }
@@ -285,6 +296,7 @@ export function* bhEnable(k: Kernel, api: string, cnt = 2): Gen<void> {
 }
 
 export function preemptDisable(k: Kernel): void {
+  notePreemptOff(k);
   k.cur.task.preempt++;
 }
 export function preemptEnable(k: Kernel): void {
@@ -591,13 +603,15 @@ export function sanitizerReport(k: Kernel, kind: ReportKind, header: string, bod
  * __might_resched(): `BUG: sleeping function called from invalid context`.
  * Rate-limited to once per (virtual) second like the kernel; adds TAINT_WARN.
  */
-export function mightSleep(k: Kernel, rcuDepth: number, at?: string): void {
+export function mightSleep(k: Kernel, rcuDepth: number, at?: string, api?: string): void {
   const pc = preemptCount(k);
   const irqsOff = !k.cur.cpu.irqsOn;
   if (pc === 0 && !irqsOff && rcuDepth === 0) return;
   if (k.jiffies < k.lastSleepBug + 1000) return;
   k.lastSleepBug = k.jiffies;
   const ctx = ctxNow(k);
+  // dump_stack() is called from __might_resched(), itself below the sleeping API.
+  const dumpCtx = ctxNow(k, synthFrames('dump_stack_lvl', '__might_resched', ...(api ? [api] : [])));
   const here = innermostPos(k);
   // The kernel prints the file:line of the might_sleep() itself: inside mutex.c for mutex_lock().
   const where = at ?? (here.pos ? `${here.pos.file}:${here.pos.line}` : '?');
@@ -609,7 +623,9 @@ export function mightSleep(k: Kernel, rcuDepth: number, at?: string): void {
     `RCU nest depth: ${rcuDepth}, expected: 0`,
   ];
   if (k.queries) lines.push(...k.queries.heldLocksLines(ctx.task));
-  lines.push(...k.env.dumpStack(ctx));
+  const off = k.cur.task.preemptOffAt;
+  if (pc !== 0 && off) lines.push('Preemption disabled at:', formatIp(off));
+  lines.push(...k.env.dumpStack(dumpCtx));
   report(k, 'sleeping-in-atomic', header, lines, here.pos ? [{ pos: here.pos, message: 'sleeping function called from invalid context' }] : []);
   k.taint.flags.add('W');
 }

@@ -64,6 +64,8 @@ export interface Task {
   softirq: number;
   /** lockdep_off() nesting. */
   lockdepOff: number;
+  /** Where preemption was last disabled from 0 (DEBUG_PREEMPT's "Preemption disabled at:"). */
+  preemptOffAt?: Frame;
   /** Virtual time (ms) to wake at, for msleep/schedule_timeout. */
   wakeAt?: number;
   /** Waiting for this lock instance / work / completion to change. */
@@ -201,6 +203,9 @@ const SYNTH: Record<string, [number, number]> = {
   do_idle: [0x1e2, 0x280],
   rcu_core: [0x2c6, 0x9a0],
   irq_thread_fn: [0x20, 0x60],
+  dump_stack_lvl: [0x5b, 0x77],
+  __might_resched: [0x156, 0x1a0],
+  kmalloc_trace: [0x2a, 0xa0],
   irq_thread: [0x1a2, 0x2a0],
   __schedule: [0x3c4, 0xbc0],
   schedule: [0x5d, 0x100],

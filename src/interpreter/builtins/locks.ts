@@ -177,7 +177,7 @@ function sleepLock(api: string, frame: string, read: ReadMode, opts: { nested?: 
     if (!inst) return intOf(0);
     const subclass = opts.nested ? yield* evNum(c, 1) : 0;
     const nest = opts.nestLock ? yield* lockArg(c, 1) : null;
-    mightSleep(k, rcuDepthOf(k.cur.task), MIGHT_SLEEP_AT[opts.want]);
+    mightSleep(k, rcuDepthOf(k.cur.task), MIGHT_SLEEP_AT[opts.want], frame);
     acquireEvent(k, inst, { api: c.name, frame, read, subclass, nest });
     yield* waitFor(k, inst, read !== 0, true);
     take(inst, k.cur.task, read !== 0);

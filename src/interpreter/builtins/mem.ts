@@ -228,7 +228,7 @@ function* kmallocLike(c: CallCtx, size: number, gfp: bigint, zero: boolean): Gen
   const I = c.I;
   const k = I.k;
   if (gfp & GFP_DIRECT_RECLAIM) {
-    mightSleep(k, rcuDepthOf(k.cur.task), 'include/linux/sched/mm.h:321');
+    mightSleep(k, rcuDepthOf(k.cur.task), 'include/linux/sched/mm.h:321', 'kmalloc_trace');
     if (gfp & GFP_FS) {
       // fs_reclaim_acquire()/release(): lockdep learns "may recurse into reclaim" under these locks.
       const m = globalMap(k, lockTable(k), 'fs_reclaim', 'INV', 'INV');

@@ -294,6 +294,9 @@ void main(void) { lab_set_comm("rngd"); spin_lock(&a); mutex_lock(&m); mutex_unl
       'RCU nest depth: 0, expected: 0',
     ]);
     expect(rep.lines).toContain('Hardware name: Lockdep Lab simulated machine');
+    const at = rep.lines.indexOf('Preemption disabled at:');
+    expect(at).toBeGreaterThan(3);
+    expect(rep.lines[at + 1]).toMatch(/^\[<ffffffff[0-9a-f]{8}>\] main\+0x[0-9a-f]+\/0x[0-9a-f]+$/);
   });
 
   it('might_sleep inside rcu_read_lock reports the RCU nest depth', () => {
