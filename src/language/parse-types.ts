@@ -75,6 +75,14 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
     const t = peek(p);
     if (t.kind !== 'ident') break;
     const w = t.text;
+    if (
+      type &&
+      typeDefinedHere(type) &&
+      (TYPE_KEYWORDS.has(w) || w === 'struct' || w === 'union' || w === 'enum' || isTypedefName(p, w) || (t.bol && (w === 'static' || w === 'extern' || w === 'typedef')))
+    ) {
+      // `struct s { ... }` then a new declaration on the next line: the classic missing ';'.
+      fail(afterPrev(p), `expected ';' after ${type.kind === 'EnumType' ? 'enum' : type.kind === 'StructType' && type.union ? 'union' : 'struct'} definition`, "add ';' after the closing '}'");
+    }
     if (w === 'typedef') {
       typedef = true;
       p.i++;
@@ -118,10 +126,6 @@ export function parseSpecifiers(p: Parser, storage: Storage = {}, attrs: string[
       continue;
     }
     if (OUTSIDE[w]) fail(t.pos, OUTSIDE[w], w === 'float' || w === 'double' ? 'the kernel does not use floating point; use integers' : undefined);
-    if (type && typeDefinedHere(type) && (TYPE_KEYWORDS.has(w) || w === 'struct' || w === 'union' || w === 'enum' || isTypedefName(p, w))) {
-      // `struct s { ... }` then a new declaration on the next line: the classic missing ';'.
-      fail(afterPrev(p), `expected ';' after ${type.kind === 'EnumType' ? 'enum' : type.kind === 'StructType' && type.union ? 'union' : 'struct'} definition`, "add ';' after the closing '}'");
-    }
     if (TYPE_KEYWORDS.has(w)) {
       if (type) fail(t.pos, 'two or more data types in declaration specifiers', `remove '${w}' or the type before it`);
       if (!wordsPos) wordsPos = t.pos;

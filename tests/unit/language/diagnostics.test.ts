@@ -33,6 +33,8 @@ const table: Array<[string, string[]]> = [
   ['void f(void)\n{\n\tx();\n}\n}\n', ["5:1: unmatched '}' at file scope"]],
   ['struct s { int a; }\nvoid f(void) { }', ["1:20: expected ';' after struct definition"]],
   ['enum e { A, B }\nstruct t { int a; };', ["1:16: expected ';' after enum definition"]],
+  ['struct s { int a; }\nstatic int x;', ["1:20: expected ';' after struct definition"]],
+  ['struct s { int a; } static const x;', []],
   ['#if\n#endif\nint x;', ['1:2: #if with no expression']],
   ['#if 1 2\n#endif\nint x;', ['1:7: missing binary operator before token "2"']],
   ['int f() int a; { return a; }', ['1:9: K&R-style function definitions are outside the simulated subset']],
