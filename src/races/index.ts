@@ -7,9 +7,16 @@
  * - `suspicious-rcu`: an RCU list whose writers mix `_rcu` and plain
  *   primitives while someone reads it without their lock, or an `_rcu` walk
  *   outside any reader (`WARNING: suspicious RCU usage`);
- * - `use-after-free`: an object used by another thread after kfree(), or
- *   after kfree_rcu() outside a read-side section that began before it;
- * - `list-corruption`: a walk continuing from an entry another thread unlinked.
+ * - `use-after-free`: an object used by another thread after kfree_rcu(),
+ *   outside a read-side section that began before it, while the grace period
+ *   is still pending in this run (a potential use-after-free: once the memory
+ *   is really freed, the simulated kernel's KASAN reports the access itself);
+ * - `list-corruption`: a walk continuing from an entry another thread
+ *   unlinked (the stale-cursor case of last_lr_irq).
+ *
+ * Options beyond env/log: `maxReports` (default 64) and `harnessFiles`
+ * (reads made directly in those files, i.e. lab_check() assertions, are not
+ * checked).
  *
  * What it reads from the event stream (producers, take note):
  * - AccessEvent for struct fields of shared objects; `loc.addr` of a list
@@ -17,7 +24,12 @@
  *   addrOf(node) is), so stale-cursor reads and list linkage are recognised;
  * - ListEvent for every list primitive; `entry` is the node added, removed
  *   or visited (for walks, each visited node);
- * - HeapEvent alloc / kfree / kfree_rcu with the object's id;
+ * - HeapEvent alloc / kfree / kfree_rcu with the object's id, and the `free`
+ *   LockEvent when memory really goes (kfree_rcu: after the grace period);
+ * - atomic read-modify-writes as marked accesses; a plain load immediately
+ *   followed by a marked store to the same field by the same thread is taken
+ *   as one (that is how refcount_*() arrive today), so a plain read is
+ *   processed one event late;
  * - AcquireEvent/ReleaseEvent for every lock instance, and for
  *   rcu_read_lock() as a map of lockType 'rcu'; the IRQ/BH/preempt state is
  *   taken from each event's ctx.
