@@ -18,6 +18,8 @@ export interface GradeOptions {
   maxMemory?: number;
 }
 
+const STACK_OVERFLOW = /Maximum call stack size exceeded|too much recursion|call stack/i;
+
 export const DEFAULT_BUDGETS = { maxSteps: 2_000_000, maxTimeMs: 1_000, maxMemory: 16 << 20 };
 
 /** Which reports each kind of check owns. */
@@ -176,7 +178,13 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
   const blind = blindingObserver();
   const main = timed('main', program, { ...base, observers: [blind] });
   const errs = main.diagnostics.filter((d) => d.severity === 'error');
-  if (main.status === 'invalid' || errs.length) {
+  // Unbounded recursion exhausts the host's stack, not a simulated budget; it is
+  // the learner's runaway all the same, so it fails the run instead of erroring.
+  const overflow = main.status === 'invalid' && errs.length > 0 && errs.every((d) => STACK_OVERFLOW.test(d.message));
+  if (overflow) {
+    main.status = 'budget';
+    main.budget = { kind: 'steps', message: 'kernel stack overflow: a function recursed without end (the simulated stack ran out)' };
+  } else if (main.status === 'invalid' || errs.length) {
     const first = errs[0];
     const msg = first ? `${first.file}:${first.line}:${first.col}: error: ${first.message}` : 'the program could not be run';
     return finish('error', `could not grade: ${msg}`, meta.checks.map((c) => skipped(c, 'not graded: the program does not build')), main.diagnostics, main.text);
@@ -252,7 +260,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     failed.length ? 'fail' : 'pass',
     failed.length ? `${failed.length} of ${total} checks failed: ${failed.map((c) => c.name).join(', ')}` : `all ${total} checks passed`,
     checks,
-    main.diagnostics,
+    overflow ? main.diagnostics.filter((d) => !STACK_OVERFLOW.test(d.message)) : main.diagnostics,
     main.text,
   );
 }

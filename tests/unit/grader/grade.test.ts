@@ -80,6 +80,8 @@ const fakeRun: RunFn = (files: SourceFile[], opts: RunOptions): RunResult => {
   if (code.includes('SYNTAX')) return { ...res, status: 'invalid', diagnostics: [{ file: 'code.c', line: 1, col: 4, severity: 'error', message: "expected ';'" }] };
   if (code.includes('LOOP')) return { ...res, status: 'budget', budget: { kind: 'steps', message: 'step budget exhausted in f() at code.c:2', pos: { file: 'code.c', line: 2, col: 1 } } };
   if (code.includes('THROW')) throw new Error('boom');
+  if (code.includes('RECURSE'))
+    return { ...res, status: 'invalid', diagnostics: [{ file: 'code.c', line: 1, col: 1, severity: 'error', message: 'internal error in the simulated kernel: Maximum call stack size exceeded' }] };
   const emit = (e: KernelEvent) => opts.observers?.forEach((o) => o.event(e));
   if (code.includes('lockdep_off()')) emit({ kind: 'lockdep_off', ctx: ctx('code.c', 7) });
   if (code.includes('SUBCLASS')) {
@@ -172,6 +174,13 @@ describe('gradeWith', () => {
     expect(r.status).toBe('error');
     expect(r.message).toContain("code.c:1:4: error: expected ';'");
     expect(r.checks.every((c) => c.status === 'skip')).toBe(true);
+  });
+
+  it('fails (not errors) a submission that recurses until the host stack runs out', () => {
+    const r = gradeWith(fakeRun, ex(), sub('RECURSE'));
+    expect(r.status).toBe('fail');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.checks[0]).toMatchObject({ name: 'runs', status: 'fail', message: expect.stringContaining('kernel stack overflow') });
   });
 
   it('survives an engine that throws', () => {
