@@ -141,13 +141,17 @@ function locksetOf(s: RaceState, t: ThreadState, ctx: EventContext, write: boole
 }
 
 function lockNotes(s: RaceState, id: LocksetId): { locks: LockNote[]; cpuLocal: string[] } {
-  const locks: LockNote[] = [];
+  const ids: number[] = [];
   const pseudo: string[] = [];
   for (const m of membersOf(s.table, id)) {
-    if (m.startsWith('L')) {
-      const l = s.locks.get(Number(m.slice(1)));
-      if (l) locks.push({ name: l.name, classKey: l.key });
-    } else pseudo.push(m);
+    if (m.startsWith('L')) ids.push(Number(m.slice(1)));
+    else pseudo.push(m);
+  }
+  // Lock ids follow initialisation order, which reads better than the set's string order.
+  const locks: LockNote[] = [];
+  for (const i of ids.sort((a, b) => a - b)) {
+    const l = s.locks.get(i);
+    if (l) locks.push({ name: l.name, classKey: l.key });
   }
   return { locks, cpuLocal: describePseudo(pseudo) };
 }
@@ -279,7 +283,7 @@ function opName(rec: AccessRec): string {
 }
 
 /** Our one line: what each side held, and that this is an inference. */
-function whyLine(s: RaceState, other: AccessRec, cur: AccessRec): string {
+function whyLine(s: RaceState, other: AccessRec, cur: AccessRec, list?: ListState): string {
   const o = side(s, other);
   const c = side(s, cur);
   const role = (r: AccessRec) => (r.write ? 'writer' : 'reader');
@@ -291,9 +295,15 @@ function whyLine(s: RaceState, other: AccessRec, cur: AccessRec): string {
     rcu = '; being in an RCU read-side section does not help a walk that is not list_for_each_entry_rcu()';
   else if (r && r.op === 'list_iter_rcu' && r.rcuReader && w.op && !isRcuWriter(w.op))
     rcu = `; ${w.op}() is not RCU-safe, so an RCU reader needs every writer to use the _rcu primitives`;
+  // For a list, the lock every writer holds is the one the other side lacks.
+  let common = '';
+  if (list && list.writerLocks !== ALL) {
+    const names = lockNotes(s, list.writerLocks).locks.map((l) => l.name);
+    if (names.length > 0) common = `; every writer of ${list.label} holds ${names.join(', ')}`;
+  }
   return (
     `the ${otherName} in ${topFrame(other.ctx.stack).fn}${opName(other)} held ${heldPhrase(o)}; ` +
-    `this ${role(cur)} in ${topFrame(cur.ctx.stack).fn}${opName(cur)} held ${heldPhrase(c)}${rcu}` +
+    `this ${role(cur)} in ${topFrame(cur.ctx.stack).fn}${opName(cur)} held ${heldPhrase(c)}${common}${rcu}` +
     ` -- a potential race inferred from locksets, not a caught overlap`
   );
 }
@@ -328,7 +338,7 @@ function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
       const kind = (r: AccessRec) => `${r.write ? 'write' : 'read'}${opName(r)} of ${r.label}`;
       emit(
         s,
-        kcsanReport(s.env, o, c, whyLine(s, h, cur), [
+        kcsanReport(s.env, o, c, whyLine(s, h, cur, loc.list), [
           `${kind(h)} holding ${heldPhrase(o)}: races with ${siteName(cur)}`,
           `${kind(cur)} holding ${heldPhrase(c)}: races with ${siteName(h)}`,
         ]),
@@ -532,6 +542,7 @@ function listState(s: RaceState, t: ThreadState, addr: bigint, label: string): L
       readers: new Map(),
       mixReported: new Set(),
     };
+    st.loc.list = st;
     s.lists.set(addr, st);
   }
   return st;

@@ -88,6 +88,8 @@ export interface LocState {
   history: Map<number, AccessRec>;
   /** Bumped when a history slot gets an access with different locks/marking/op. */
   version: number;
+  /** For a list: the list, whose writers' common lock a report can name. */
+  list?: ListState;
   /** Pairs already reported (one report per pair of code sites). */
   reported: Set<string>;
 }

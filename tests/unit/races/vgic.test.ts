@@ -28,6 +28,7 @@ describe('the unlocked fold (original code)', () => {
     const why = r.lines.find((l) => l.includes('inferred from locksets'))!;
     expect(why).toContain('the writer in vgic_flush_pending_lpis (list_del()) held &vgic_cpu->ap_list_lock');
     expect(why).toContain('this reader in vgic_v3_fold_lr_state (list walk) held no lock (only IRQs off on cpu 0)');
+    expect(why).toContain('every writer of &vgic_cpu->ap_list_head holds &vgic_cpu->ap_list_lock');
     expect(r.locks.map((l) => l.name)).toEqual(['&vgic_cpu->ap_list_lock']);
     expect(r.task.pid).toBe(1001);
     expect(r.cpu).toBe(0);
