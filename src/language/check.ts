@@ -22,7 +22,7 @@ import type {
 } from './ast.ts';
 import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
 import { allFields, collectGlobals, KERNEL_STRUCTS, walkStmts, where, type Globals } from './check-globals.ts';
-import { diag } from './diagnostics.ts';
+import { capDiagnostics, diag } from './diagnostics.ts';
 import { closest, maybe, suggest } from './suggest.ts';
 
 export { closest } from './suggest.ts';
@@ -103,7 +103,7 @@ interface Ctx {
 
 export function checkProgram(program: Program, opts: CheckOptions): Diagnostic[] {
   try {
-    return checkAll(program, opts);
+    return capDiagnostics(checkAll(program, opts));
   } catch (e) {
     // A checker bug must not take the run down with a stack trace.
     const first = program.decls[0]?.pos ?? { file: program.files[0] ?? '<input>', line: 1, col: 1 };

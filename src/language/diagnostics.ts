@@ -21,18 +21,37 @@ export function diag(
 /** Where diagnostics go while one phase runs; phases share one sink per parseProgram. */
 export interface DiagSink {
   list: Diagnostic[];
+  /** Keys of `list`, so a place revisited by error recovery reports once. */
+  keys?: Set<string>;
+  /** Diagnostics beyond what we keep (a binary file can produce one per byte). */
+  dropped?: number;
 }
 
-/** Cap so a binary file or a runaway error cascade cannot flood the learner. */
+/** What the learner sees at most, like gcc's -fmax-errors. */
 export const MAX_DIAGNOSTICS = 100;
+/** What a sink keeps before it only counts: enough to sort and cap, bounded for garbage input. */
+const MAX_KEPT = 1000;
 
 export function report(sink: DiagSink, d: Diagnostic): void {
-  if (sink.list.length >= MAX_DIAGNOSTICS) return;
-  // Recovery can revisit the same spot; one message per place is enough.
-  for (const o of sink.list) {
-    if (o.file === d.file && o.line === d.line && o.col === d.col && o.message === d.message) return;
+  const key = `${d.file}:${d.line}:${d.col}:${d.message}`;
+  sink.keys ??= new Set(sink.list.map((o) => `${o.file}:${o.line}:${o.col}:${o.message}`));
+  if (sink.keys.has(key)) return;
+  if (sink.list.length >= MAX_KEPT) {
+    sink.dropped = (sink.dropped ?? 0) + 1;
+    return;
   }
+  sink.keys.add(key);
   sink.list.push(d);
+}
+
+/** Keep the first MAX_DIAGNOSTICS (in output order) and say how many more there were, like gcc's -fmax-errors. */
+export function capDiagnostics(list: Diagnostic[], dropped = 0): Diagnostic[] {
+  if (list.length <= MAX_DIAGNOSTICS && dropped === 0) return list;
+  const kept = list.slice(0, MAX_DIAGNOSTICS);
+  const last = kept[kept.length - 1];
+  const more = list.length - kept.length + dropped;
+  kept.push({ file: last.file, line: last.line, col: last.col, severity: 'note', message: `${more} more diagnostics not shown`, hint: 'fix the ones above first; many later ones are often consequences' });
+  return kept;
 }
 
 /** Stable order for output: by file (as given), line, column. */

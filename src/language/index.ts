@@ -8,7 +8,7 @@
  */
 import type { Diagnostic, SourceFile } from '../engine/api.ts';
 import type { Program } from './ast.ts';
-import { diag, sortDiagnostics, type DiagSink } from './diagnostics.ts';
+import { capDiagnostics, diag, sortDiagnostics, type DiagSink } from './diagnostics.ts';
 import { parseDecls } from './parser.ts';
 import { preprocess } from './preprocess.ts';
 
@@ -46,7 +46,7 @@ export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): Pars
   try {
     const pp = preprocess(files, opts.defines ?? {}, sink);
     const decls = parseDecls(pp.tokens, sink);
-    const diagnostics = sortDiagnostics(sink.list, order);
+    const diagnostics = capDiagnostics(sortDiagnostics(sink.list, order), sink.dropped);
     const failed = diagnostics.some((d) => d.severity === 'error');
     const program: Program = { kind: 'Program', files: pp.files, decls, config: pp.config };
     return failed ? { program: null, diagnostics, partial: program } : { program, diagnostics };

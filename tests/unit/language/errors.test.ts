@@ -73,10 +73,14 @@ describe('error recovery: every error, in order, never an exception', () => {
     expect(parse('int x = ' + '('.repeat(200) + '1' + ')'.repeat(200) + ';').program).not.toBeNull();
   });
 
-  it('caps the number of diagnostics on garbage', () => {
+  it('caps the number of diagnostics on garbage, and says so', () => {
     const r = parse('@ '.repeat(5000));
-    expect(r.diagnostics.length).toBeLessThanOrEqual(100);
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics[100]).toMatchObject({ severity: 'note', message: '4900 more diagnostics not shown' });
     expect(r.program).toBeNull();
+    const many = checkProgram(parse('void f(void) {\n' + 'u = 1;\n'.repeat(150) + '}').program!, { builtins: new Set() });
+    expect(many).toHaveLength(101);
+    expect(many[100].message).toBe('50 more diagnostics not shown');
   });
 
   it('never throws and always explains a failure (random token soup)', () => {
