@@ -26,7 +26,12 @@ function baseClass(name: string): string {
   return name.replace(/\/\d+$/, '');
 }
 
-export function blindingObserver(): BlindingObserver {
+/**
+ * `editable`: the learner's files. A lockdep_set_class() there re-keys a lock
+ * into a class of the learner's choosing, which can hide a dependency as well
+ * as a subclass can; environment code may still use it.
+ */
+export function blindingObserver(editable: ReadonlySet<string> = new Set()): BlindingObserver {
   const found: BlindingFinding[] = [];
   // class name -> subclass -> first site
   const subclasses = new Map<string, Map<number, SourcePos | undefined>>();
@@ -37,10 +42,14 @@ export function blindingObserver(): BlindingObserver {
           if (!found.some((f) => f.message.startsWith('lockdep_off()')))
             found.push({ pos: sitePos(e.ctx.stack), message: 'lockdep_off() hides every lock this task takes from lockdep' });
           break;
-        case 'set_class':
+        case 'set_class': {
+          const pos = sitePos(e.ctx.stack);
           if (e.novalidate)
-            found.push({ pos: sitePos(e.ctx.stack), message: `lockdep_set_novalidate_class() on ${e.lock.name}: lockdep no longer checks that class at all` });
+            found.push({ pos, message: `lockdep_set_novalidate_class() on ${e.lock.name}: lockdep no longer checks that class at all` });
+          else if (pos && editable.has(pos.file))
+            found.push({ pos, message: `${e.lock.name} moved to class ${e.name}${e.subclass ? `/${e.subclass}` : ''}: a class of its own is a lock lockdep never compares with the others — this exercise needs no class annotation` });
           break;
+        }
         case 'acquire': {
           if (e.subclass === 0 || !e.check) break;
           const cls = baseClass(e.lock.name);

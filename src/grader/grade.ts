@@ -175,7 +175,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
   if (subErrors.length)
     return finish('error', subErrors.join('; '), meta.checks.map((c) => skipped(c, 'not graded: the submission does not match the exercise')), [], '');
 
-  const blind = blindingObserver();
+  const blind = blindingObserver(new Set(meta.files.filter((f) => f.editable).map((f) => f.path)));
   const main = timed('main', program, { ...base, observers: [blind] });
   const errs = main.diagnostics.filter((d) => d.severity === 'error');
   // Unbounded recursion exhausts the host's stack, not a simulated budget; it is

@@ -50,6 +50,15 @@ describe('blinding observer', () => {
     expect(f[1].message).toContain('novalidate');
   });
 
+  it("flags lockdep_set_class() in the learner's files only", () => {
+    const o = blindingObserver(new Set(['a.c']));
+    o.event({ kind: 'set_class', ctx: ctx(2), lock: lock('&k->k_lock'), key: 'key:my_key', name: 'my_key', subclass: 0 });
+    expect(o.findings({}).map((x) => x.pos?.line)).toEqual([2]);
+    const env = blindingObserver(new Set(['other.c']));
+    env.event({ kind: 'set_class', ctx: ctx(2), lock: lock('&k->k_lock'), key: 'key:my_key', name: 'my_key', subclass: 0 });
+    expect(env.findings({})).toEqual([]);
+  });
+
   it('flags subclasses unless allowed for that class, and ignores check=0 maps', () => {
     const o = blindingObserver();
     o.event(acq('&rq->__lock', 1, 3));
