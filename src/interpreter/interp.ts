@@ -24,6 +24,9 @@ import type {
 import { bug, emit, KillTask, listening, ctxNow, sanitizerReport, StopRun, type Kernel } from '../kernel/kernel.ts';
 import { frameOf, type FrameRec, type Gen } from '../kernel/state.ts';
 import { formatSymbol } from '../events/format.ts';
+import { rcuSuspicious } from '../kernel/rcu.ts';
+import { rcuHeld as rcuAnyHeldOf } from './builtins/locks.ts';
+const rcuAnyHeld = (k: Kernel): boolean => rcuAnyHeldOf(k, 'any');
 import { addrOf, allocObj, objAt, VOIDV, type AggV, type FnV, type Memory, type MemObj, type PtrV, type Value } from './memory.ts';
 import { exprText } from './print.ts';
 import {
@@ -1074,6 +1077,12 @@ function* execForEach(I: Interp, s: ForEachStmt, sc: Scope): Gen<Completion> {
   const rcu = m.includes('rcu');
   const posR = yield* evalLval(I, a[0]!, sc);
   const nR = safe ? yield* evalLval(I, a[1]!, sc) : null;
+  if (rcu) {
+    // __list_check_rcu(): outside any RCU reader, and without the lockdep condition the caller may pass.
+    const condArg = a[3];
+    const cond = condArg ? truthy(yield* evalExpr(I, condArg, sc)) : false;
+    if (!cond && !rcuAnyHeld(I.k)) rcuSuspicious(I.k, s.pos, 'RCU-list traversed in non-reader section!');
+  }
   const headArg = a[safe ? 2 : 1]!;
   const head = yield* evalExpr(I, headArg, sc);
   const memberArg = entryLike ? a[safe ? 3 : 2] : undefined;

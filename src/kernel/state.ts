@@ -204,6 +204,7 @@ const SYNTH: Record<string, [number, number]> = {
   rcu_core: [0x2c6, 0x9a0],
   irq_thread_fn: [0x20, 0x60],
   dump_stack_lvl: [0x5b, 0x77],
+  lockdep_rcu_suspicious: [0x1a4, 0x200],
   __might_resched: [0x156, 0x1a0],
   kmalloc_trace: [0x2a, 0xa0],
   irq_thread: [0x1a2, 0x2a0],

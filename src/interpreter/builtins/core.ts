@@ -26,6 +26,8 @@ import { boolOf, commonType, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 import type { Expr } from '../../language/ast.ts';
 import { formatPrintf } from './printf.ts';
+import { rcuHeld } from './locks.ts';
+import { rcuSuspicious } from '../../kernel/rcu.ts';
 
 function memberPath(e: Expr): string {
   if (e.kind === 'Ident') return e.name;
@@ -113,6 +115,20 @@ export function storeMarked(c: CallCtx, r: Ref, v: Value): void {
   } finally {
     I.memEvents = was;
   }
+}
+
+/**
+ * rcu_dereference*(): a marked read plus RCU-lockdep's check that the reader
+ * holds the right RCU read lock (or the condition a _check/_protected variant gives).
+ */
+function rcuDeref(kind: 'rcu' | 'bh' | 'sched' | null, withCond: boolean) {
+  return function* (c: CallCtx): Gen<Value> {
+    const r = yield* evLval(c, 0);
+    const cond = withCond && c.args.length > 1 ? truthy(yield* ev(c, 1)) : false;
+    const ok = cond || (kind !== null && rcuHeld(c.I.k, kind));
+    if (!ok) rcuSuspicious(c.I.k, c.pos, kind === null ? 'suspicious rcu_dereference_protected() usage' : 'suspicious rcu_dereference_check() usage');
+    return loadMarked(c, r);
+  };
 }
 
 function* onceWrite(c: CallCtx): Gen<Value> {
@@ -386,13 +402,15 @@ export const coreBuiltins: Family = {
     storeMarked(c, { obj: p.obj, off: p.off, t: p.t.to, addr: p.obj ? undefined : p.addr }, v);
     return VOIDV;
   },
-  rcu_dereference: onceRead,
+  rcu_dereference: rcuDeref('rcu', false),
   rcu_dereference_raw: onceRead,
-  rcu_dereference_bh: onceRead,
-  rcu_dereference_sched: onceRead,
+  rcu_dereference_bh: rcuDeref('bh', false),
+  rcu_dereference_sched: rcuDeref('sched', false),
   rcu_access_pointer: onceRead,
-  rcu_dereference_protected: onceRead,
-  rcu_dereference_check: onceRead,
+  rcu_dereference_protected: rcuDeref(null, true),
+  rcu_dereference_check: rcuDeref('rcu', true),
+  rcu_dereference_bh_check: rcuDeref('bh', true),
+  rcu_dereference_sched_check: rcuDeref('sched', true),
   rcu_assign_pointer: onceWrite,
   RCU_INIT_POINTER: onceWrite,
 

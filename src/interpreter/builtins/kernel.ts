@@ -43,7 +43,8 @@ import { callValue, currentPtr, readString, syncTaskObj, type CallCtx, type Inte
 import { VOIDV, type MemObj, type PtrV, type Value } from '../memory.ts';
 import { findField, INT, ptrTo, ULONG, type IntRT } from '../rtypes.ts';
 import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
-import { rcuDepthOf, lockTable } from './locks.ts';
+import { rcuDepthOf, rcuHeld, lockTable } from './locks.ts';
+import { rcuSuspicious } from '../../kernel/rcu.ts';
 import { formatPrintf, splitLevel } from './printf.ts';
 import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 import { acquireEvent, globalMap, releaseEvent } from '../../kernel/locks.ts';
@@ -658,7 +659,9 @@ export const kernelBuiltins: Family = {
   smp_mb__before_atomic: busy,
   smp_mb__after_atomic: busy,
   synchronize_rcu: function* (c) {
-    mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
+    const k = c.I.k;
+    if (rcuHeld(k, 'rcu') || rcuDepthOf(k.cur.task) > 0) rcuSuspicious(k, c.pos, 'Illegal synchronize_rcu() in RCU read-side critical section');
+    mightSleep(k, rcuDepthOf(k.cur.task));
     return VOIDV;
   },
   msecs_to_jiffies: function* (c) {

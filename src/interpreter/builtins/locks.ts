@@ -58,6 +58,21 @@ const rcuDepth = new WeakMap<Task, number>();
 export function rcuDepthOf(t: Task): number {
   return rcuDepth.get(t) ?? 0;
 }
+/** rcu_read_lock_bh()/rcu_read_lock_sched() nesting per task, for RCU's lockdep checks. */
+const rcuBhDepth = new WeakMap<Task, number>();
+const rcuSchedDepth = new WeakMap<Task, number>();
+
+/** rcu_read_lock_held() and friends, as RCU-lockdep computes them. */
+export function rcuHeld(k: Kernel, kind: 'rcu' | 'bh' | 'sched' | 'any'): boolean {
+  const t = k.cur.task;
+  const rcu = rcuDepthOf(t) > 0;
+  const bh = (rcuBhDepth.get(t) ?? 0) > 0 || t.softirq > 0 || !k.cur.cpu.irqsOn;
+  const sched = (rcuSchedDepth.get(t) ?? 0) > 0 || t.preempt > 0 || !k.cur.cpu.irqsOn || k.cur.cpu.hardirq > 0 || t.softirq > 0;
+  if (kind === 'rcu') return rcu;
+  if (kind === 'bh') return bh;
+  if (kind === 'sched') return sched;
+  return rcu || bh || sched;
+}
 
 export function* lockArg(c: CallCtx, i: number, want?: LockType): Gen<LockInst | null> {
   const p = yield* evPtr(c, i);
@@ -277,7 +292,8 @@ function rcuLock(name: 'rcu_read_lock' | 'rcu_read_lock_bh' | 'rcu_read_lock_sch
     const k = c.I.k;
     if (name === 'rcu_read_lock_bh') bhDisable(k, 'rcu_read_lock_bh');
     if (name === 'rcu_read_lock_sched') preemptDisable(k);
-    if (name === 'rcu_read_lock') rcuDepth.set(k.cur.task, rcuDepthOf(k.cur.task) + 1);
+    const depth = name === 'rcu_read_lock' ? rcuDepth : name === 'rcu_read_lock_bh' ? rcuBhDepth : rcuSchedDepth;
+    depth.set(k.cur.task, (depth.get(k.cur.task) ?? 0) + 1);
     acquireEvent(k, rcuMap(k, name), { api: c.name, frame: 'rcu_lock_acquire', read: 2, check: false });
     return VOIDV;
   };
@@ -287,7 +303,8 @@ function rcuUnlock(name: 'rcu_read_lock' | 'rcu_read_lock_bh' | 'rcu_read_lock_s
   return function* (c: CallCtx): Gen<Value> {
     const k = c.I.k;
     releaseEvent(k, rcuMap(k, name), c.name, 'rcu_lock_release');
-    if (name === 'rcu_read_lock') rcuDepth.set(k.cur.task, Math.max(0, rcuDepthOf(k.cur.task) - 1));
+    const depth = name === 'rcu_read_lock' ? rcuDepth : name === 'rcu_read_lock_bh' ? rcuBhDepth : rcuSchedDepth;
+    depth.set(k.cur.task, Math.max(0, (depth.get(k.cur.task) ?? 0) - 1));
     if (name === 'rcu_read_lock_sched') preemptEnable(k);
     if (name === 'rcu_read_lock_bh') yield* bhEnable(k, 'rcu_read_unlock_bh');
     return VOIDV;
@@ -413,7 +430,16 @@ export const lockBuiltins: Family = {
   rcu_read_lock_sched: rcuLock('rcu_read_lock_sched'),
   rcu_read_unlock_sched: rcuUnlock('rcu_read_lock_sched'),
   rcu_read_lock_held: function* (c) {
-    return boolOf(rcuDepthOf(c.I.k.cur.task) > 0);
+    return boolOf(rcuHeld(c.I.k, 'rcu'));
+  },
+  rcu_read_lock_bh_held: function* (c) {
+    return boolOf(rcuHeld(c.I.k, 'bh'));
+  },
+  rcu_read_lock_sched_held: function* (c) {
+    return boolOf(rcuHeld(c.I.k, 'sched'));
+  },
+  rcu_read_lock_any_held: function* (c) {
+    return boolOf(rcuHeld(c.I.k, 'any'));
   },
 
   // lock_acquire(map, subclass, trylock, read, check, nest_lock, ip)

@@ -92,3 +92,35 @@ void main(void) { atomic_set(&g.n, 5); pr_info("%d %d %d\\n", atomic_inc_return(
     expect(acc.filter((a) => a.endsWith('n.counter')).every((a) => a.includes('m'))).toBe(true);
   });
 });
+
+describe('RCU lockdep checks (suspicious RCU usage)', () => {
+  const P = `struct item { int v; struct list_head node; }; static LIST_HEAD(items); static struct item __rcu *gp; static DEFINE_SPINLOCK(lock);`;
+
+  it('rcu_dereference outside a reader, and an RCU list walk outside a reader, are reported once per site', () => {
+    const { r } = record(`${P}
+void main(void) { struct item *it = kzalloc(sizeof(*it), GFP_KERNEL), *p; list_add_rcu(&it->node, &items); rcu_assign_pointer(gp, it);
+  rcu_read_lock(); p = rcu_dereference(gp); list_for_each_entry_rcu(p, &items, node) p->v++; rcu_read_unlock();
+  for (int i = 0; i < 2; i++) p = rcu_dereference(gp);
+  spin_lock(&lock); p = rcu_dereference_protected(gp, lockdep_is_held(&lock)); spin_unlock(&lock);
+  spin_lock(&lock); list_for_each_entry_rcu(p, &items, node, lockdep_is_held(&lock)) p->v++; spin_unlock(&lock);
+  list_for_each_entry_rcu(p, &items, node) p->v++; }`, { lockdep: true });
+    expect(r.reports.map((x) => [x.kind, x.source, x.lines[5]])).toEqual([
+      ['suspicious-rcu', 'lockdep', 't.c:4 suspicious rcu_dereference_check() usage!'],
+      ['suspicious-rcu', 'lockdep', 't.c:7 RCU-list traversed in non-reader section!!'],
+    ]);
+    expect(r.reports[0]!.lines.slice(0, 5)).toEqual(['', '=============================', 'WARNING: suspicious RCU usage', '6.18.0-lockdep-lab #1 Not tainted', '-----------------------------']);
+    expect(r.reports[0]!.lines).toContain('rcu_scheduler_active = 2, debug_locks = 1');
+  });
+
+  it('rcu_dereference_protected without its lock, and synchronize_rcu inside a reader', () => {
+    const { r } = record(`${P}
+void main(void) { struct item *p = rcu_dereference_protected(gp, lockdep_is_held(&lock));
+  rcu_read_lock(); synchronize_rcu(); rcu_read_unlock(); }`, { lockdep: true });
+    expect(r.reports.map((x) => x.kind)).toEqual(['suspicious-rcu', 'suspicious-rcu', 'sleeping-in-atomic']);
+    expect(r.reports.slice(0, 2).map((x) => x.lines[5])).toEqual([
+      't.c:2 suspicious rcu_dereference_protected() usage!',
+      't.c:3 Illegal synchronize_rcu() in RCU read-side critical section!',
+    ]);
+    expect(r.reports[2]!.lines[3]).toBe('RCU nest depth: 1, expected: 0');
+  });
+});
