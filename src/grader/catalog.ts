@@ -44,6 +44,7 @@ export function buildCatalog(raw: Record<string, string>): Catalog {
 /** Course order: foundations, then the klist, VMX and vgic threads; within a thread, as listed here. */
 export const COURSE_ORDER = [
   'abba',
+  'might-lock',
   'recursive-locked-helper',
   'softirq-bh',
   'hardirq-irqsave',
