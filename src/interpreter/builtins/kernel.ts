@@ -158,6 +158,12 @@ function setWorkState(p: PtrV, w: WorkState): void {
   m.set(p.off, w);
 }
 
+/** kworkers running a work function right now (flush_* waits for them too). */
+const busyWorkers = new WeakSet<Task>();
+function workPending(k: Kernel): boolean {
+  return [...k.kworkers.values()].some((w) => (w.workQueue?.length ?? 0) > 0 || busyWorkers.has(w));
+}
+
 function kworkerFor(I: Interp, cpu: number): Task {
   const k = I.k;
   let w = k.kworkers.get(cpu);
@@ -184,7 +190,9 @@ function kworkerFor(I: Interp, cpu: number): Task {
       const wm = ws ? globalMap(k, lockTable(k), ws.lockMapName, 'INV', 'INV') : null;
       acquireEvent(k, wq, { api: 'process_one_work', read: 0 });
       if (wm) acquireEvent(k, wm, { api: 'process_one_work', read: 0 });
+      busyWorkers.add(self);
       yield* callValue(I, item.fn, [item.arg]);
+      busyWorkers.delete(self);
       if (wm) releaseEvent(k, wm, 'process_one_work');
       releaseEvent(k, wq, 'process_one_work');
       if (ws) ws.running = false;
@@ -591,8 +599,7 @@ export const kernelBuiltins: Family = {
     if (t.state === 'sleeping') t.state = 'runnable';
     const me = c.I.k.cur.task;
     while (t.state !== 'dead' && c.I.k.cur.kind === 'task') {
-      me.state = 'runnable';
-      yield SLEEP;
+      yield* pollSleep(c.I);
     }
     return intOf(0);
   },
@@ -734,9 +741,8 @@ export const kernelBuiltins: Family = {
   flush_scheduled_work: function* (c) {
     const k = c.I.k;
     mightSleep(k, rcuDepthOf(k.cur.task));
-    while ([...k.kworkers.values()].some((w) => (w.workQueue?.length ?? 0) > 0) && k.cur.kind === 'task') {
-      k.cur.task.state = 'runnable';
-      yield SLEEP;
+    while (workPending(k) && k.cur.kind === 'task') {
+      yield* pollSleep(c.I);
     }
     return VOIDV;
   },
@@ -744,9 +750,8 @@ export const kernelBuiltins: Family = {
     const k = c.I.k;
     yield* ev(c, 0);
     mightSleep(k, rcuDepthOf(k.cur.task));
-    while ([...k.kworkers.values()].some((w) => (w.workQueue?.length ?? 0) > 0) && k.cur.kind === 'task') {
-      k.cur.task.state = 'runnable';
-      yield SLEEP;
+    while (workPending(k) && k.cur.kind === 'task') {
+      yield* pollSleep(c.I);
     }
     return VOIDV;
   },
@@ -883,8 +888,7 @@ export const kernelBuiltins: Family = {
     mightSleep(k, rcuDepthOf(k.cur.task));
     const ws = workState(p);
     while (ws && (ws.pending || ws.running || delayedPending(k, p)) && k.cur.kind === 'task') {
-      k.cur.task.state = 'runnable';
-      yield SLEEP;
+      yield* pollSleep(c.I);
     }
     return boolOf(false);
   },
@@ -966,6 +970,14 @@ function irqThread(I: Interp, desc: IrqDesc): Task {
   currentPtr(I);
   k.cur = saved;
   return t;
+}
+
+/** Wait for another task's progress: sleep one virtual millisecond, so time can advance. */
+function* pollSleep(I: Interp): Gen<void> {
+  const t = I.k.cur.task;
+  t.state = 'sleeping';
+  t.wakeAt = I.k.jiffies + 1;
+  yield SLEEP;
 }
 
 function wakeWaitersOn(k: Kernel, p: PtrV): void {

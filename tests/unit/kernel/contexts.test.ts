@@ -196,3 +196,19 @@ void main(void) { request_irq(3, h, 0, "x", NULL); disable_irq(3); lab_raise_irq
     expect(acq && acq.kind === 'acquire' ? acq.lock.initPos : null).toEqual({ file: 't.c', line: 1, col: 24 });
   });
 });
+
+describe('stopping threads and flushing', () => {
+  it('kthread_stop waits for a thread that sleeps in a kthread_should_stop() loop', () => {
+    const { r } = record(`static int loops;
+static int thr(void *d) { while (!kthread_should_stop()) { loops++; msleep(10); } pr_info("stopping after %d\\n", loops); return 0; }
+void main(void) { struct task_struct *t = kthread_run(thr, NULL, "poller"); msleep(25); kthread_stop(t); pr_info("stopped\\n"); }`);
+    expect(r.status).toBe('clean');
+    expect(r.text).toBe('stopping after 3\nstopped\n');
+  });
+
+  it('flush_scheduled_work waits for a work item that sleeps', () => {
+    const { r } = record(`static struct work_struct w; static void fn(struct work_struct *x) { msleep(5); pr_info("work done\\n"); }
+void main(void) { INIT_WORK(&w, fn); schedule_work(&w); flush_scheduled_work(); pr_info("flushed\\n"); }`);
+    expect(r.text).toBe('work done\nflushed\n');
+  });
+});
