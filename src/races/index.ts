@@ -5,8 +5,9 @@
  *   write, not both marked, with no common lock / CPU-local exclusion
  *   (`BUG: KCSAN: data-race in A / B`);
  * - `suspicious-rcu`: an RCU list whose writers mix `_rcu` and plain
- *   primitives while someone reads it without their lock, or an `_rcu` walk
- *   outside any reader (`WARNING: suspicious RCU usage`);
+ *   primitives while someone reads it without their lock, naming both
+ *   writers (`WARNING: suspicious RCU usage`, lockdep_rcu_suspicious()'s
+ *   layout; an `_rcu` walk outside any reader is the kernel's own warning);
  * - `use-after-free`: an object used by another thread after kfree_rcu(),
  *   outside a read-side section that began before it, while the grace period
  *   is still pending in this run (a potential use-after-free: once the memory
