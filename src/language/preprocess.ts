@@ -87,8 +87,20 @@ interface Cond {
   pos: SourcePos;
 }
 
+/** Bodies of command-line style defines, lexed once: every translation unit starts with the same set. */
+const defineCache = new Map<string, Token[]>();
+
 function lexDefine(text: string, name: string): Token[] {
-  return lex('<command line>', text, { list: [] }).filter((t) => t.kind !== 'eof').map((t) => ({ ...t, pos: { file: '<command line>', line: 1, col: 1 }, hide: new Set([name]) }));
+  const key = `${name}=${text}`;
+  let body = defineCache.get(key);
+  if (!body) {
+    // Expansion copies body tokens before changing them, so sharing them between units is safe.
+    body = lex('<command line>', text, { list: [] })
+      .filter((t) => t.kind !== 'eof')
+      .map((t) => ({ ...t, pos: { file: '<command line>', line: 1, col: 1 }, hide: new Set([name]) }));
+    if (defineCache.size < 1000) defineCache.set(key, body);
+  }
+  return body;
 }
 
 /** Which files are compiled: every non-header; headers only through #include (unless there is nothing else). */
