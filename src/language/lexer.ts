@@ -221,7 +221,10 @@ export function lex(file: string, text: string, sink: DiagSink): Token[] {
         report(sink, diag(pos, `missing terminating ${quote} character`, `close the ${quote === '"' ? 'string' : 'character constant'} on the same line`));
       }
       if (quote === '"') {
-        push({ kind: 'string', text: raw, str: String.fromCharCode(...codes) });
+        let str = '';
+        // In slices: spreading a huge literal into one call would overflow the argument limit.
+        for (let k = 0; k < codes.length; k += 4096) str += String.fromCharCode(...codes.slice(k, k + 4096));
+        push({ kind: 'string', text: raw, str });
       } else {
         if (ok && codes.length !== 1) {
           report(sink, diag(pos, codes.length === 0 ? 'empty character constant' : 'multi-character character constant is outside the simulated subset', "write exactly one character between single quotes, like 'a' or '\\n'"));

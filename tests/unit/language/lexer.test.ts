@@ -62,4 +62,10 @@ describe('lexer', () => {
     expect(crlf.diags).toEqual([]);
     expect(crlf.toks.map((t) => [t.text, t.pos.line, t.pos.col, t.bol])).toEqual(lf.toks.map((t) => [t.text, t.pos.line, t.pos.col, t.bol]));
   });
+
+  it('handles a very long string literal', () => {
+    const { toks, diags } = run('"' + 'x'.repeat(300000) + '"');
+    expect(diags).toEqual([]);
+    expect(toks[0].str!.length).toBe(300000);
+  });
 });
