@@ -25,6 +25,7 @@ import { createEnv, cpuLine, ripLine, type Taint } from './env.ts';
 import {
   eventContext,
   frameOf,
+  isKernelFn,
   stackOf,
   synth,
   synthFrames,
@@ -228,11 +229,39 @@ export function kthreadBottom(): Frame[] {
 // ---------------------------------------------------------------------------
 // IRQ / BH / preempt state (facts §f): events only on real transitions.
 
+/** A real IRQ/BH transition: the event, and the task's irqtrace stamp (what `irq event stamp:` prints). */
+function irqEvent(k: Kernel, kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off', api: string): void {
+  const t = k.cur.task;
+  const tr = (t.irqtrace ??= { events: 0, last: {} });
+  tr.events++;
+  // The recorded IP is the kernel function that flipped the state, or the learner's function for inline macros.
+  const top = k.cur.frames[k.cur.frames.length - 1];
+  const ip = isKernelFn(api) || !top ? synth(api) : frameOf(top);
+  tr.last[kind] = { n: tr.events, ip };
+  if (listening(k)) emit(k, { kind, api, ctx: ctxNow(k) });
+}
+
+/** irq event stamp block (print_irqtrace_events()), from the task's own counters. */
+export function irqtraceLines(k: Kernel): string[] {
+  const tr = k.cur.task.irqtrace ?? { events: 0, last: {} };
+  const line = (label: string, kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off') => {
+    const e = tr.last[kind];
+    return `${label} (${e?.n ?? 0}): ${formatIp(e?.ip)}`;
+  };
+  return [
+    `irq event stamp: ${tr.events}`,
+    line('hardirqs last  enabled at', 'hardirqs_on'),
+    line('hardirqs last disabled at', 'hardirqs_off'),
+    line('softirqs last  enabled at', 'softirqs_on'),
+    line('softirqs last disabled at', 'softirqs_off'),
+  ];
+}
+
 export function irqOff(k: Kernel, api: string): void {
   const cpu = k.cur.cpu;
   if (!cpu.irqsOn) return;
   cpu.irqsOn = false;
-  if (listening(k)) emit(k, { kind: 'hardirqs_off', api, ctx: ctxNow(k) });
+  irqEvent(k, 'hardirqs_off', api);
 }
 
 /** Turn hard IRQs on; interrupts held pending on this CPU are delivered now. */
@@ -240,7 +269,7 @@ export function* irqOn(k: Kernel, api: string): Gen<void> {
   const cpu = k.cur.cpu;
   if (cpu.irqsOn) return;
   cpu.irqsOn = true;
-  if (listening(k)) emit(k, { kind: 'hardirqs_on', api, ctx: ctxNow(k) });
+  irqEvent(k, 'hardirqs_on', api);
   yield* deliverPending(k, cpu);
 }
 
@@ -270,7 +299,7 @@ export function bhDisable(k: Kernel, api: string, cnt = 2): void {
   const was = t.softirq;
   notePreemptOff(k);
   t.softirq += cnt;
-  if (was === 0 && listening(k)) emit(k, { kind: 'softirqs_off', api, ctx: ctxNow(k) });
+  if (was === 0) irqEvent(k, 'softirqs_off', api);
 }
 
 /**
@@ -287,7 +316,7 @@ export function* bhEnable(k: Kernel, api: string, cnt = 2): Gen<void> {
   const wasOn = k.cur.cpu.irqsOn;
   if (wasOn) irqOff(k, '__local_bh_enable_ip');
   t.softirq -= cnt;
-  if (t.softirq === 0 && listening(k)) emit(k, { kind: 'softirqs_on', api, ctx: ctxNow(k) });
+  if (t.softirq === 0) irqEvent(k, 'softirqs_on', api);
   if (wasOn) {
     const cpu = k.cur.cpu;
     if (!inInterrupt(k) && cpu.pendingSoftirq.length > 0) yield* runSoftirqs(k, cpu, 'do_softirq');
@@ -435,7 +464,7 @@ export function* hardirq(k: Kernel, cpu: Cpu, entry: Frame[], exitApi: string, t
     }
     if (wasOn) {
       cpu.irqsOn = true;
-      if (listening(k)) emit(k, { kind: 'hardirqs_on', api: exitApi, ctx: ctxNow(k) });
+      irqEvent(k, 'hardirqs_on', exitApi);
     }
   });
 }
@@ -481,7 +510,7 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
       bhDisable(k, 'handle_softirqs', 1);
       if (listening(k)) emit(k, { kind: 'softirq_enter', ctx: ctxNow(k) });
       cpu.irqsOn = true;
-      if (listening(k)) emit(k, { kind: 'hardirqs_on', api: 'handle_softirqs', ctx: ctxNow(k) });
+      irqEvent(k, 'hardirqs_on', 'handle_softirqs');
       for (const it of items) {
         const entry =
           it.kind === 'timer'
@@ -498,7 +527,7 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
       irqOff(k, 'handle_softirqs');
       if (listening(k)) emit(k, { kind: 'softirq_exit', ctx: ctxNow(k) });
       task.softirq -= 1;
-      if (task.softirq === 0 && listening(k)) emit(k, { kind: 'softirqs_on', api: 'handle_softirqs', ctx: ctxNow(k) });
+      if (task.softirq === 0) irqEvent(k, 'softirqs_on', 'handle_softirqs');
       // do_softirq()'s local_irq_restore(); from irq_exit the interrupt return restores IRQs.
       if (irqWasOn) yield* irqOn(k, via);
     });
@@ -623,6 +652,7 @@ export function mightSleep(k: Kernel, rcuDepth: number, at?: string, api?: strin
     `RCU nest depth: ${rcuDepth}, expected: 0`,
   ];
   if (k.queries) lines.push(...k.queries.heldLocksLines(ctx.task));
+  if (irqsOff) lines.push(...irqtraceLines(k));
   const off = k.cur.task.preemptOffAt;
   if (pc !== 0 && off) lines.push('Preemption disabled at:', formatIp(off));
   lines.push(...k.env.dumpStack(dumpCtx));

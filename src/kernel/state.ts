@@ -64,6 +64,8 @@ export interface Task {
   softirq: number;
   /** lockdep_off() nesting. */
   lockdepOff: number;
+  /** current->irqtrace: transition counter and the last event of each kind. */
+  irqtrace?: { events: number; last: Partial<Record<'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off', { n: number; ip: Frame }>> };
   /** Where preemption was last disabled from 0 (DEBUG_PREEMPT's "Preemption disabled at:"). */
   preemptOffAt?: Frame;
   /** Virtual time (ms) to wake at, for msleep/schedule_timeout. */
@@ -204,6 +206,9 @@ const SYNTH: Record<string, [number, number]> = {
   rcu_core: [0x2c6, 0x9a0],
   irq_thread_fn: [0x20, 0x60],
   dump_stack_lvl: [0x5b, 0x77],
+  irqentry_enter: [0x54, 0x60],
+  irqentry_exit: [0x2e, 0x60],
+  generic_exec_single: [0x91, 0x110],
   lockdep_rcu_suspicious: [0x1a4, 0x200],
   __might_resched: [0x156, 0x1a0],
   kmalloc_trace: [0x2a, 0xa0],
@@ -216,6 +221,11 @@ const SYNTH: Record<string, [number, number]> = {
   asm_sysvec_apic_timer_interrupt: [0x16, 0x20],
   rcu_do_batch: [0x1b4, 0x5a0],
 };
+
+/** A kernel function we model (as opposed to a macro that expands inside the caller). */
+export function isKernelFn(fn: string): boolean {
+  return fn in SYNTH || fn.startsWith('_raw_') || fn.startsWith('irqentry_') || fn.startsWith('asm_');
+}
 
 export function synth(fn: string): Frame {
   const [offset, size] = SYNTH[fn] ?? [0x10, 0x40];

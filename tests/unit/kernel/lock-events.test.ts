@@ -299,6 +299,21 @@ void main(void) { lab_set_comm("rngd"); spin_lock(&a); mutex_lock(&m); mutex_unl
     expect(rep.lines[at + 1]).toMatch(/^\[<ffffffff[0-9a-f]{8}>\] main\+0x[0-9a-f]+\/0x[0-9a-f]+$/);
   });
 
+  it('with IRQs off the BUG adds the irq event stamp of the task', () => {
+    const { r } = record(`static DEFINE_SPINLOCK(a);
+static void f(void) { unsigned long fl; local_bh_disable(); local_bh_enable(); spin_lock_irqsave(&a, fl); might_sleep(); spin_unlock_irqrestore(&a, fl); }
+void main(void) { f(); }`);
+    const l = r.reports[0]!.lines;
+    const at = l.findIndex((x) => x.startsWith('irq event stamp:'));
+    expect(l.slice(at, at + 5).map((x) => x.replace(/\[<[0-9a-f]+>\] /, '').replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+/, ''))).toEqual([
+      'irq event stamp: 5',
+      'hardirqs last  enabled at (4): __local_bh_enable_ip',
+      'hardirqs last disabled at (5): _raw_spin_lock_irqsave',
+      'softirqs last  enabled at (3): f',
+      'softirqs last disabled at (1): f',
+    ]);
+  });
+
   it('might_sleep inside rcu_read_lock reports the RCU nest depth', () => {
     const { r } = record(`void main(void) { rcu_read_lock(); might_sleep(); rcu_read_unlock(); might_sleep(); }`);
     expect(r.reports).toHaveLength(1);
