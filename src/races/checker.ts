@@ -369,9 +369,9 @@ function checkFreed(s: RaceState, t: ThreadState, objId: number, cur: AccessRec)
   if (s.once.has(k)) return true;
   s.once.add(k);
   const freer = `${f.how}() in ${siteName(f.rec)} (${f.rec.interrupt ? 'interrupt' : `task ${f.rec.ctx.task.pid}`} on cpu ${f.rec.ctx.cpu})`;
+  // (kfree() frees at once, so only kfree_rcu() with its grace period pending gets here.)
   let why: string;
-  if (f.how === 'kfree') why = `${f.label} was freed by ${freer} before this access from another context`;
-  else if (!cur.rcuReader)
+  if (!cur.rcuReader)
     why = `${f.label} was queued for freeing by ${freer}; this access is outside any RCU read-side critical section, so the grace period may already have ended`;
   else
     why =
