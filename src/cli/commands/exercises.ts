@@ -4,7 +4,8 @@
  * passes, known wrong fixes fail for their stated reason); `exercises catalog`
  * prints all exercises as JSON for the site.
  */
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { gradeWith } from '../../grader/grade.ts';
 import { EXERCISES_DIR, loadAllExercises } from '../../grader/load-node.ts';
 import { formatLoadError } from '../../grader/schema.ts';
@@ -13,10 +14,15 @@ import type { CliIo, Command } from '../main.ts';
 import { loadRunner } from './grade.ts';
 
 const HELP = `usage: lockdep-lab exercises [list] [--json]
+       lockdep-lab exercises show <slug> [--hints N]
+       lockdep-lab exercises start <slug> [<dir>]
        lockdep-lab exercises check [<slug>...] [--json] [--verbose]
        lockdep-lab exercises catalog
 
 list      the exercises, in course order (default)
+show      what an exercise asks, its files, and the first N hints (default 0)
+start     copy the exercise's editable files into <dir> (default ./<slug>), to edit
+          in your own editor and grade with 'lockdep-lab grade <slug> <dir>/*.c --watch'
 check     the self-test: every folder loads, every starter fails with its expected
           report, every reference and alternative solution passes, every known
           wrong fix fails the check its why.json names
@@ -52,9 +58,17 @@ export const command: Command = {
     const rest: string[] = [];
     let json = false;
     let verbose = false;
+    let hints = 0;
     for (let i = 0; i < argv.length; i++) {
       if (argv[i] === '--json') json = true;
       else if (argv[i] === '--verbose' || argv[i] === '-v') verbose = true;
+      else if (argv[i] === '--hints') {
+        hints = Number(argv[++i]);
+        if (!Number.isInteger(hints) || hints < 0) {
+          io.err('lockdep-lab exercises: --hints needs a number');
+          return 2;
+        }
+      }
       else if (argv[i] === '--exercises') {
         if (!argv[i + 1]) {
           io.err('lockdep-lab exercises: --exercises needs a folder');
@@ -79,6 +93,42 @@ export const command: Command = {
         io.out(`\n${exercises.length} exercises. Grade one: lockdep-lab grade <slug> <file.c>...`);
       }
       return errors.length ? 1 : 0;
+    }
+    if (sub === 'show' || sub === 'start') {
+      const ex = exercises.find((e) => e.slug === rest[0]);
+      if (!ex) {
+        io.err(`lockdep-lab exercises ${sub}: ${rest[0] ? `no exercise '${rest[0]}'` : 'which exercise?'}; known: ${exercises.map((e) => e.slug).join(', ')}`);
+        return 2;
+      }
+      const m = ex.meta;
+      if (sub === 'show') {
+        const lines = [`${ex.slug}: ${m.title}`, `${m.difficulty}, about ${m.minutes} min; lesson '${m.lesson}'; from ${m.thread.author}, ${m.thread.date} (${m.thread.seed})`, ''];
+        if (m.summary) lines.push(m.summary, '');
+        lines.push('files:');
+        for (const f of m.files) lines.push(`  ${f.path.padEnd(20)} ${f.editable ? 'edit this' : `read-only ${f.role}`}`);
+        lines.push('', `checks: ${m.checks.map((c) => c.name).join(', ')}`);
+        const shown = Math.min(hints, m.hints.length);
+        for (let i = 0; i < shown; i++) lines.push('', `hint ${i + 1}/${m.hints.length}: ${m.hints[i]}`);
+        if (shown < m.hints.length) lines.push('', `${m.hints.length - shown} hint(s) left: --hints ${shown + 1}`);
+        io.out(lines.join('\n'));
+        return 0;
+      }
+      const dir = resolve(io.cwd, rest[1] ?? ex.slug);
+      const written: string[] = [];
+      for (const f of ex.meta.files.filter((x) => x.editable)) {
+        const text = ex.files.find((x) => x.path === f.path)!.text;
+        const to = join(dir, f.path);
+        // Never overwrite: a learner's work in progress outranks a fresh copy.
+        if (existsSync(to)) {
+          io.err(`${relative(io.cwd, to)} exists; not overwriting it`);
+          continue;
+        }
+        mkdirSync(dirname(to), { recursive: true });
+        writeFileSync(to, text);
+        written.push(relative(io.cwd, to) || to);
+      }
+      if (written.length) io.out(`wrote ${written.join(', ')}\nnext: lockdep-lab grade ${ex.slug} ${written.join(' ')} --watch`);
+      return written.length ? 0 : 1;
     }
     if (sub === 'catalog') {
       io.out(JSON.stringify({ exercises, errors }, null, 1));

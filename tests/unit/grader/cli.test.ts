@@ -109,6 +109,20 @@ describe('lockdep-lab exercises', () => {
     expect(lines.some((l) => l.startsWith('vgic-pin-last-lr'))).toBe(true);
   });
 
+  it('start copies the editable files without overwriting, show reveals hints one by one', async () => {
+    let c = io(dir);
+    expect(await exercisesCmd.run(['start', 'klist-irq', 'mine'], c.seam)).toBe(0);
+    expect(readFileSync(join(dir, 'mine', 'dmar.c'), 'utf8')).toBe(readFileSync(join(EXERCISES_DIR, 'klist-irq', 'dmar.c'), 'utf8'));
+    writeFileSync(join(dir, 'mine', 'dmar.c'), '/* my work */');
+    c = io(dir);
+    expect(await exercisesCmd.run(['start', 'klist-irq', 'mine'], c.seam)).toBe(1);
+    expect(readFileSync(join(dir, 'mine', 'dmar.c'), 'utf8')).toBe('/* my work */');
+    c = io(dir);
+    expect(await exercisesCmd.run(['show', 'klist-irq', '--hints', '1'], c.seam)).toBe(0);
+    expect(c.out.join('\n')).toContain('hint 1/3:');
+    expect(c.out.join('\n')).not.toContain('hint 2/3:');
+  });
+
   it('check reports a malformed folder by file and field, with exit 1', async () => {
     const root = join(dir, 'exs');
     mkdirSync(join(root, 'bad'), { recursive: true });
