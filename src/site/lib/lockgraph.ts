@@ -121,7 +121,8 @@ export function layoutGraph(g: LockGraphData): GraphLayout {
     }
     const qx = mx + nx * bow;
     const qy = my + ny * bow;
-    const off = bow ? bow * 0.55 + 10 : 10;
+    // Near-horizontal edges run between two boxes: their label goes below/above the boxes, not between them.
+    const off = bow ? bow * 0.55 + 10 : Math.abs(ny) > 0.7 ? NODE_H / 2 + 8 : 10;
     const lx = mx + nx * off;
     // Text hangs below its baseline point when the label goes downwards.
     const ly = my + ny * off + (ny > 0.3 ? 10 : ny < -0.3 ? -2 : 4);
