@@ -41,6 +41,25 @@ const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
   'must-report': 'lockdep still catches a known-bad variant of the environment',
 };
 
+/**
+ * How an exercise's program is run, for grading and for a plain Run on the
+ * site alike, so that both show the same kernel log.
+ */
+export function runOptionsFor(exercise: Exercise, opts: GradeOptions = {}): RunOptions {
+  const meta = exercise.meta;
+  return {
+    entry: meta.entry,
+    config: meta.config,
+    maxSteps: opts.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
+    maxTimeMs: opts.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs,
+    maxMemory: opts.maxMemory ?? DEFAULT_BUDGETS.maxMemory,
+    // The lockset race check also flags the harness reading results after the
+    // fact; only exercises that grade races pay for it (and show its reports).
+    races: meta.checks.some((c) => c.kind === 'races'),
+    ...(meta.cpus ? { cpus: meta.cpus } : {}),
+  };
+}
+
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
@@ -131,17 +150,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
   const meta = exercise.meta;
   const { files: program, errors: subErrors } = applySubmission(exercise, submitted);
   const runs: GradeResult['timing']['runs'] = [];
-  const base: RunOptions = {
-    entry: meta.entry,
-    config: meta.config,
-    maxSteps: opts.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
-    maxTimeMs: opts.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs,
-    maxMemory: opts.maxMemory ?? DEFAULT_BUDGETS.maxMemory,
-    // The lockset race check also flags the harness reading results after the
-    // fact; only exercises that grade races pay for it (and show its reports).
-    races: meta.checks.some((c) => c.kind === 'races'),
-    ...(meta.cpus ? { cpus: meta.cpus } : {}),
-  };
+  const base = runOptionsFor(exercise, opts);
   const timed = (name: string, files: SourceFile[], options: RunOptions): RunResult => {
     const t = now();
     let r: RunResult;

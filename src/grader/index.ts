@@ -13,7 +13,7 @@ export { buildCatalog, sortExercises, starterFiles, COURSE_ORDER, type Catalog }
 export { loadExercise, applySubmission } from './load.ts';
 export { formatLoadError, type LoadError } from './schema.ts';
 export { formatText, toExercism, toJunit, toKtap } from './format.ts';
-export { gradeWith, DEFAULT_BUDGETS, type GradeOptions, type RunFn } from './grade.ts';
+export { gradeWith, runOptionsFor, DEFAULT_BUDGETS, type GradeOptions, type RunFn } from './grade.ts';
 
 export function grade(exercise: Exercise, files: readonly SourceFile[], opts: GradeOptions = {}): GradeResult {
   return gradeWith(runProgram, exercise, files, opts);
