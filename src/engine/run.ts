@@ -70,7 +70,12 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
     stats: { steps: 0, events: 0, timeMs: Date.now() - t0, heapBytes: 0 },
   });
 
-  const parsed = parseProgram(files);
+  // Options that turn a kernel option on are visible to the program's #ifdef CONFIG_* too.
+  const defines: Record<string, string> = {};
+  if (options.config?.preemptRt) defines.CONFIG_PREEMPT_RT = '1';
+  if (options.config?.proveRawLockNesting) defines.CONFIG_PROVE_RAW_LOCK_NESTING = '1';
+  if (options.config?.forceReadLockRecursive) defines.CONFIG_LOCKDEP_FORCE_READ_LOCK_RECURSIVE = '1';
+  const parsed = parseProgram(files, { defines });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const program = parsed.program;
   if (!program) return empty('invalid', diagnostics);

@@ -77,6 +77,12 @@ describe('runProgram', () => {
     expect(off.text).toContain('(a){+.+.}-{2:2}');
   });
 
+  it('a config option turned on by the caller is visible to #ifdef CONFIG_*', () => {
+    const src = `void main(void) {\n#ifdef CONFIG_PREEMPT_RT\npr_info("rt\\n");\n#else\npr_info("not rt\\n");\n#endif\n}\n`;
+    expect(one(src).text).toBe('not rt\n');
+    expect(one(src, { config: { preemptRt: true } }).text).toBe('rt\n');
+  });
+
   it('every builtin is known to the checker', () => {
     for (const n of ['spin_lock_irqsave', 'mutex_lock_nested', 'lab_raise_irq', 'list_for_each_entry', 'current', 'jiffies', 'NULL', 'GFP_KERNEL']) {
       if (n === 'list_for_each_entry') continue;
