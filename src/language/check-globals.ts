@@ -25,6 +25,8 @@ export interface Globals {
   structs: Map<string, StructDecl>;
   /** Struct tags merely mentioned (forward declarations). */
   forward: Set<string>;
+  /** Functions declared or defined `__must_check` anywhere (gcc's warn_unused_result). */
+  mustCheck: Set<string>;
 }
 
 export interface GlobalsCx {
@@ -55,9 +57,11 @@ export function collectGlobals(program: Program, cx: GlobalsCx): void {
       case 'FunctionDef': {
         dup(d.name, d.pos, 'function', true);
         g.functions.set(d.name, d);
+        if (d.attrs.includes('__must_check')) g.mustCheck.add(d.name);
         break;
       }
       case 'FunctionDecl':
+        if (d.attrs.includes('__must_check')) g.mustCheck.add(d.name);
         dup(d.name, d.pos, 'function', false);
         if (!g.functions.has(d.name) || g.functions.get(d.name)!.kind === 'FunctionDecl') g.functions.set(d.name, d);
         break;

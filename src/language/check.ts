@@ -112,7 +112,7 @@ export function checkProgram(program: Program, opts: CheckOptions): Diagnostic[]
 }
 
 function checkAll(program: Program, opts: CheckOptions): Diagnostic[] {
-  const g: Globals = { functions: new Map(), vars: new Map(), enumConsts: new Set(), typedefs: new Map(), structs: new Map(), forward: new Set() };
+  const g: Globals = { functions: new Map(), vars: new Map(), enumConsts: new Set(), typedefs: new Map(), structs: new Map(), forward: new Set(), mustCheck: new Set() };
   const cx: Ctx = {
     g,
     opts,
@@ -272,9 +272,15 @@ function checkStmt(cx: Ctx, s: Stmt): void {
     case 'TypeDeclStmt':
       if (s.decl.kind === 'StructDecl') for (const f of s.decl.fields ?? []) checkFieldType(cx, f);
       return;
-    case 'ExprStmt':
+    case 'ExprStmt': {
       checkExpr(cx, s.expr);
+      const e = s.expr;
+      if (e.kind === 'Call' && e.callee.kind === 'Ident' && cx.g.mustCheck.has(e.callee.name) && lookupVar(cx, e.callee.name) === undefined) {
+        // gcc: -Wunused-result; in seed 002 dropping vgic_put_irq_norelease()'s result leaks the LPI.
+        cx.out.push(diag(e.pos, `ignoring return value of '${e.callee.name}' declared with attribute __must_check`, 'use the result (e.g. deleted |= ...), as the caller is expected to act on it', 'warning'));
+      }
       return;
+    }
     case 'If':
       checkExpr(cx, s.cond);
       checkStmt(cx, s.then);

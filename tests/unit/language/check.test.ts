@@ -143,6 +143,12 @@ void f(struct klist *k, struct list_head *p)
     expect(checkProgram(ok('void f(void) { guard(mine)(0); }'), { builtins: BUILTINS, guards: new Set(['mine']) })).toEqual([]);
   });
 
+  it('warns when the result of a __must_check function is ignored', () => {
+    const src = '__must_check bool put_norelease(int *irq);\nbool put_norelease(int *irq) { return true; }\nbool f(int *irq) { bool d = false; put_norelease(irq); d |= put_norelease(irq); return d; }';
+    const d = checkProgram(ok(src), { builtins: BUILTINS });
+    expect(d.map((x) => `${x.line}:${x.col}: ${x.severity}: ${x.message}`)).toEqual(["3:36: warning: ignoring return value of 'put_norelease' declared with attribute __must_check"]);
+  });
+
   it('goto to a missing label, and duplicate labels', () => {
     expect(check('void f(void) { goto out; goto done; done: ; done: ; }')).toEqual([
       "1:45: duplicate label 'done' | labels must be unique within a function",
