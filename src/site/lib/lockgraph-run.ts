@@ -90,7 +90,7 @@ export async function graphFromCode(code: string, file: string, entry: string): 
   // A second model instance that watches the same events, so we can read its graph afterwards.
   const sink = { printk() {}, report() {} };
   const env = { ident: () => '6.18.0-lab #1 Not tainted', dumpStack: () => [] };
-  const defaults = (engine.DEFAULT_CONFIG ?? { proveRawLockNesting: true, preemptRt: false, forceReadLockRecursive: false }) as Loose;
+  const defaults = (engine?.DEFAULT_CONFIG ?? { proveRawLockNesting: true, preemptRt: false, forceReadLockRecursive: false }) as Loose;
   const model = createLockdep({ config: { ...defaults, keepGoing: false }, env, log: sink });
   const result = (await runProgram([{ path: file, text: code }], { entry, observers: [model] })) as Loose;
   const reports = (result.reports ?? []) as { header: string; kind: string; chain?: string[]; sites?: { pos: { file: string; line: number }; message: string }[] }[];

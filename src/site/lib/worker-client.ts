@@ -53,7 +53,10 @@ function kill(): void {
 /** Number of workers started on this page (tests read it through window.__labWorkers). */
 let started = 0;
 
-function send(msg: Omit<WorkerRequest, 'id'>, timeoutMs: number): Promise<{ res: WorkerResponse | null; ms: number }> {
+/** A request before it gets its id (Omit distributed over the union). */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+function send(msg: Unnumbered<WorkerRequest>, timeoutMs: number): Promise<{ res: WorkerResponse | null; ms: number }> {
   if (!worker) {
     worker = spawn();
     started++;
