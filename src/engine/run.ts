@@ -156,6 +156,10 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
       }
     } else if (e instanceof KillTask) {
       // An oops outside any task's own slice (global initialisers): already reported.
+    } else if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      // The host ran out of stack before the simulated kernel's own limit: report it as the overflow it is.
+      status = 'reported';
+      diagnostics.push(diagAt(undefined, files[0]!.path, 'note', 'kernel stack overflow: the program recursed too deeply for the simulator'));
     } else {
       status = 'invalid';
       const msg = e instanceof Error ? e.message : String(e);

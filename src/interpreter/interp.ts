@@ -1754,15 +1754,18 @@ export function* callBuiltin(I: Interp, name: string, args: Expr[], pos: SourceP
   return yield* b({ I, name, args, pos, scope: sc });
 }
 
+const MAX_FRAMES = 200;
+
 export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: SourcePos): Gen<Value> {
   const x = I.k.cur;
   if (pos) {
     const top = x.frames[x.frames.length - 1];
     if (top) top.pos = pos;
   }
-  if (++I.depth > 400) {
-    I.depth = 0;
-    throw new StopRun('panic', `Kernel panic - not syncing: kernel stack overflow in ${f.name}() (recursion deeper than 400 calls)`, f.name, f.pos);
+  // Each context has its own stack: count this one's frames, not every task's.
+  // A 16 KiB kernel stack holds a few hundred frames; deeper recursion hits the guard page.
+  if (x.frames.length >= MAX_FRAMES) {
+    bug(I.k, `BUG: TASK stack guard page was hit at ffffc90000014000 (stack is ffffc90000010000..ffffc90000013fff)\nkernel stack overflow (recursion in ${f.name}() deeper than ${MAX_FRAMES} calls)`, 'bug', 'stack guard page: 0000');
   }
   const sz = I.fnSize.get(f.name)!;
   const frame: FrameRec = { fn: f.name, pos: f.body.pos, startLine: sz.start, size: sz.size };
@@ -1783,12 +1786,7 @@ export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: Source
       else obj.cells.set(0, convert(I, v, pt));
     }
   }
-  let c: Completion;
-  try {
-    c = yield* execBlock(I, f.body, sc, 0, sc);
-  } finally {
-    I.depth--;
-  }
+  const c: Completion = yield* execBlock(I, f.body, sc, 0, sc);
   if (c && c.k === 'goto') throw new StopRun('internal', `label '${c.label}' used but not defined`, f.name, f.pos);
   x.frames.pop();
   const rt = resolveType(I, f.ret);

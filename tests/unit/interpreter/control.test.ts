@@ -130,3 +130,13 @@ void main(void) { struct pt a = { 1, 2 }; struct pt b = mk(5); pr_info("%d %d %d
     ).toBe('103 1 4 10\n');
   });
 });
+
+describe('kernel stack', () => {
+  it('recursion 150 deep works; unbounded recursion hits the stack guard page (an oops, not a JS error)', () => {
+    expect(out(`static int r(int n) { return n ? r(n - 1) + 1 : 0; } void main(void) { pr_info("%d\\n", r(150)); }`)).toBe('150\n');
+    const bad = run(`static int r(int n) { return r(n + 1); } void main(void) { r(0); pr_info("unreachable\\n"); }`);
+    expect(bad.status).toBe('reported');
+    expect(bad.reports[0]!.header).toMatch(/^BUG: TASK stack guard page was hit at /);
+    expect(bad.text).not.toContain('unreachable');
+  });
+});
