@@ -23,6 +23,7 @@ import type {
 import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
 import { allFields, collectGlobals, KERNEL_STRUCTS, walkStmts, where, type Globals } from './check-globals.ts';
 import { capDiagnostics, diag } from './diagnostics.ts';
+import { LOCK_ARG_TYPE, LOCK_FOR_TYPE } from './lock-api.ts';
 import { closest, maybe, suggest } from './suggest.ts';
 
 export { closest } from './suggest.ts';
@@ -192,7 +193,12 @@ function checkType(cx: Ctx, t: TypeNode, pos: SourcePos, needsComplete: boolean,
 /** Follow typedefs to the underlying type. */
 function resolve(cx: Ctx, t: TypeNode | null): TypeNode | null {
   let cur = t;
-  for (let n = 0; cur && cur.kind === 'NamedType' && n < 20; n++) cur = cx.g.typedefs.get(cur.name) ?? null;
+  for (let n = 0; cur && cur.kind === 'NamedType' && n < 20; n++) {
+    const next = cx.g.typedefs.get(cur.name);
+    // A kernel type (spinlock_t) or an unknown name: the NamedType is as far as it goes.
+    if (!next) return cur;
+    cur = next;
+  }
   return cur;
 }
 
@@ -515,6 +521,7 @@ function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
     const base = typeArg?.kind === 'TypeArg' ? typeArg.type : name === 'list_next_entry' || name === 'list_prev_entry' ? pointee(cx, typeOf(cx, e.args[0])) : null;
     checkMemberName(cx, base, e.args[memberIdx]);
   }
+  if (name !== null && !cx.g.functions.has(name) && lookupVar(cx, name) === undefined && e.args[0]) checkLockArg(cx, name, e.args[0]);
   if (name !== null && lookupVar(cx, name) === undefined) {
     const f = cx.g.functions.get(name);
     if (f) {
@@ -527,6 +534,33 @@ function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
       }
     }
   }
+}
+
+/** C spelling of a lock-like type, when statically clear: `spinlock_t`, `struct mutex`. */
+function typeName(cx: Ctx, t: TypeNode | null): string | null {
+  const r = resolve(cx, t);
+  if (!r) return null;
+  if (r.kind === 'NamedType' || r.kind === 'IntType') return r.name;
+  if (r.kind === 'StructType' && r.name) return `${r.union ? 'union' : 'struct'} ${r.name}`;
+  if (r.kind === 'PointerType') {
+    const inner = typeName(cx, r.to);
+    return inner ? `${inner} *` : null;
+  }
+  return null;
+}
+
+/** `spin_lock(&some_mutex)`: a lock of the wrong type for the API. */
+function checkLockArg(cx: Ctx, api: string, arg: Expr): void {
+  const want = LOCK_ARG_TYPE.get(api);
+  if (!want) return;
+  const t = resolve(cx, typeOf(cx, arg));
+  if (!t || t.kind !== 'PointerType') return;
+  const got = typeName(cx, t.to);
+  if (got === null || got === want || got === 'void') return;
+  const family = LOCK_FOR_TYPE.get(got);
+  cx.out.push(
+    diag(arg.pos, `passing argument 1 of '${api}' from incompatible pointer type: expected '${want} *' but argument is of type '${got} *'`, family ? `a ${got} is taken with ${family}()` : `pass a ${want}`),
+  );
 }
 
 /** A member-name argument (`ap_list`, or `a.b`) against the struct it should belong to. */

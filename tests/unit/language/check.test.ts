@@ -149,6 +149,30 @@ void f(struct klist *k, struct list_head *p)
     expect(d.map((x) => `${x.line}:${x.col}: ${x.severity}: ${x.message}`)).toEqual(["3:36: warning: ignoring return value of 'put_norelease' declared with attribute __must_check"]);
   });
 
+  it('a lock passed to the wrong locking API is an error, as in a kernel build', () => {
+    const src = `DEFINE_MUTEX(m);
+DEFINE_SPINLOCK(s);
+typedef raw_spinlock_t my_lock_t;
+struct dev { spinlock_t lock; struct mutex mx; my_lock_t raw; };
+void f(struct dev *d, void *any)
+{
+	spin_lock(&m);
+	mutex_lock(&s);
+	mutex_unlock(&d->lock);
+	raw_spin_lock(&d->raw);
+	spin_lock(&d->lock);
+	mutex_lock(&d->mx);
+	spin_lock(any);
+	spin_lock(&d->raw);
+}`;
+    expect(check(src, new Set(['spin_lock', 'mutex_lock', 'mutex_unlock', 'raw_spin_lock']))).toEqual([
+      "7:12: passing argument 1 of 'spin_lock' from incompatible pointer type: expected 'spinlock_t *' but argument is of type 'struct mutex *' | a struct mutex is taken with mutex_lock*()",
+      "8:13: passing argument 1 of 'mutex_lock' from incompatible pointer type: expected 'struct mutex *' but argument is of type 'spinlock_t *' | a spinlock_t is taken with spin_lock*()",
+      "9:15: passing argument 1 of 'mutex_unlock' from incompatible pointer type: expected 'struct mutex *' but argument is of type 'spinlock_t *' | a spinlock_t is taken with spin_lock*()",
+      "14:12: passing argument 1 of 'spin_lock' from incompatible pointer type: expected 'spinlock_t *' but argument is of type 'raw_spinlock_t *' | a raw_spinlock_t is taken with raw_spin_lock*()",
+    ]);
+  });
+
   it('goto to a missing label, and duplicate labels', () => {
     expect(check('void f(void) { goto out; goto done; done: ; done: ; }')).toEqual([
       "1:45: duplicate label 'done' | labels must be unique within a function",
