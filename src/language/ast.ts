@@ -357,9 +357,10 @@ export interface ForStmt {
 }
 
 /**
- * `switch (expr) body`. Case and Default are marker statements; the parser
- * accepts them anywhere inside the body, but the subset (and the runtime)
- * only needs them as direct items of `body` when body is a Block.
+ * `switch (expr) body`. Case and Default are marker statements. The parser
+ * accepts them anywhere; checkProgram refuses any that is not a direct item
+ * (possibly under labels) of a Block body, so a checked program only has
+ * those.
  */
 export interface SwitchStmt {
   kind: 'Switch';
