@@ -3,6 +3,7 @@
 //
 // LAB_BASE serves the site under a sub-path (`LAB_BASE=/lockdep-lab/ npm run build`),
 // as on GitHub Pages; the e2e tests build with a sub-path to keep every link honest.
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { monacoCssAsJs } from './scripts/monaco-css-plugin.mjs';
@@ -50,7 +51,15 @@ export default defineConfig({
         Sidebar: './src/site/components/overrides/Sidebar.astro',
       },
       sidebar: [
-        { label: 'Start here', items: [{ label: 'Welcome', link: '/' }, { label: 'Your progress', link: '/progress/' }] },
+        {
+          label: 'Start here',
+          items: [
+            { label: 'Welcome', link: '/' },
+            { label: 'Your progress', link: '/progress/' },
+            // The instructors' page, when the course ships one (content/docs/workshop.mdx).
+            ...(existsSync('./content/docs/workshop.mdx') ? [{ label: 'For instructors', link: '/workshop/' }] : []),
+          ],
+        },
         { label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
         { label: 'Exercises', collapsed: true, items: [{ label: 'All exercises', link: '/exercises/' }, ...exerciseSidebar('./exercises', courseOrder)] },
       ],

@@ -79,6 +79,9 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
       const line = await page.evaluate(() => (window as any).__labMonaco.editor.getPosition().lineNumber);
       expect(lines[line - 1]).toMatch(/stats_reset|dev_register/);
     }
+    // The hint for the report kind this attempt produced is offered first.
+    await page.locator('.lab-ex-kind-hint button', { hasText: 'circular' }).click();
+    expect(await page.locator('.lab-ex-kind-hint .lab-hint').textContent()).toBeTruthy();
     await shot(page, `exercise-${SLUG}-run`);
     await page.close();
   });
@@ -127,6 +130,60 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     page.once('dialog', (d) => d.accept());
     await page.locator('.lab-ex-reset').click();
     expect(await editorText(page)).not.toContain('my draft 42');
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
+  it.skipIf(!hasEngine)('works from the keyboard: file tabs with arrows, Ctrl+M lets Tab leave the editor, Enter runs', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    const tab = page.locator('[role="tab"][aria-selected="true"]');
+    await tab.focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-path')).not.toBe(FILE);
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-path')).toBe(FILE);
+    await page.locator('.monaco-editor .view-lines').click();
+    // Monaco keeps Tab for indenting until Ctrl+M switches Tab to moving focus.
+    await page.keyboard.press('Control+m');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('lab-ex-run'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.locator('lab-exercise .lab-term-report').first().waitFor({ timeout: 15_000 });
+    // The learner's text was not touched by any of it.
+    expect(await editorText(page)).not.toMatch(/^\t/);
+    await page.close();
+  });
+
+  it('exports progress to a file and imports it back on the progress page', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    const hash = await page.evaluate(() => JSON.parse(document.querySelector('.lab-ex-data')!.textContent!).starterHash as string);
+    await page.evaluate(([slug, h]) => {
+      localStorage.clear();
+      const d = { slug, starterHash: h, files: { 'stats.c': '// exported draft\n' }, savedAt: Date.now() };
+      localStorage.setItem(`lockdep-lab:v1:draft:${slug}:${h}`, JSON.stringify(d));
+    }, [SLUG, hash]);
+    await page.goto(`${siteUrl}progress/`, { waitUntil: 'networkidle' });
+    const status = page.locator(`tr[data-slug="${SLUG}"] .lab-progress-status`);
+    expect(await status.textContent()).toMatch(/in progress/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#lab-export').click()]);
+    const file = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const exported = JSON.parse(readFileSync(file, 'utf8'));
+    expect(exported.format).toBe('lockdep-lab-progress');
+    expect(exported.drafts.map((d: { slug: string }) => d.slug)).toEqual([SLUG]);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(await status.textContent()).toMatch(/not started/);
+    await page.locator('#lab-import').setInputFiles(file);
+    await page.locator('#lab-progress-message', { hasText: 'Imported 1 draft' }).waitFor({ timeout: 5000 });
+    expect(await status.textContent()).toMatch(/in progress/);
+    // A file that is not an export is refused with a reason, and nothing changes.
+    await page.locator('#lab-import').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') });
+    await page.locator('#lab-progress-message[data-kind="error"]', { hasText: 'not a Lockdep Lab progress export' }).waitFor({ timeout: 5000 });
+    await shot(page, 'progress');
     await page.evaluate(() => localStorage.clear());
     await page.close();
   });
