@@ -8,13 +8,15 @@ import type { SourcePos } from '../events/types.ts';
 import type { Field, FunctionDecl, FunctionDef, Program, Stmt, StructDecl, TypeNode, VarDecl } from './ast.ts';
 import { diag } from './diagnostics.ts';
 
-/** Kernel structs usable by value without a definition in the program. */
+/**
+ * Kernel structs usable by value without a definition in the program: the
+ * ones the simulated kernel lays out (src/interpreter/rtypes.ts). A struct
+ * only pointed to needs no definition at all.
+ */
 export const KERNEL_STRUCTS: ReadonlySet<string> = new Set([
-  'mutex', 'rw_semaphore', 'semaphore', 'list_head', 'hlist_head', 'hlist_node', 'lockdep_map', 'lock_class_key',
-  'rcu_head', 'callback_head', 'task_struct', 'work_struct', 'delayed_work', 'timer_list', 'tasklet_struct',
-  'completion', 'kref', 'wait_queue_head', 'llist_head', 'llist_node', 'irq_work', 'srcu_struct', 'rt_mutex',
-  'ww_mutex', 'ww_acquire_ctx', 'ww_class', 'local_lock', 'seqcount', 'percpu_rw_semaphore', 'xarray', 'ida', 'idr',
-  'cpumask', 'workqueue_struct', 'kthread_worker', 'kthread_work', 'hrtimer', 'page', 'device', 'rb_node', 'rb_root',
+  'lockdep_map', 'lock_class_key', 'list_head', 'hlist_node', 'hlist_head', 'mutex', 'rw_semaphore', 'rt_mutex',
+  'rcu_head', 'work_struct', 'timer_list', 'delayed_work', 'tasklet_struct', 'task_struct', 'completion',
+  'workqueue_struct', 'device', 'kref',
 ]);
 
 export interface Globals {
