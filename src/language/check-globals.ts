@@ -16,7 +16,7 @@ import { diag } from './diagnostics.ts';
 export const KERNEL_STRUCTS: ReadonlySet<string> = new Set([
   'lockdep_map', 'lock_class_key', 'list_head', 'hlist_node', 'hlist_head', 'mutex', 'rw_semaphore', 'rt_mutex',
   'rcu_head', 'work_struct', 'timer_list', 'delayed_work', 'tasklet_struct', 'task_struct', 'completion',
-  'workqueue_struct', 'device', 'kref',
+  'workqueue_struct', 'device', 'kref', 'callback_head', 'cpumask', 'wait_queue_head',
 ]);
 
 export interface Globals {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkProgram } from '../../../src/language/index.ts';
+import { checkProgram, KERNEL_STRUCTS, KERNEL_TYPEDEFS } from '../../../src/language/index.ts';
 import { closest } from '../../../src/language/check.ts';
 import { ok } from './helpers.ts';
 
@@ -204,5 +204,21 @@ describe('closest (did-you-mean)', () => {
     expect(closest('xyz', ['spin_lock'])).toBeUndefined();
     expect(closest('a', ['f'])).toBeUndefined();
     expect(closest('cuont', ['count'])).toBe('count');
+  });
+});
+
+describe('agreement with the simulated kernel', () => {
+  it('the structs usable by value are exactly the ones the runtime lays out', async () => {
+    const { makeBuiltinTypes } = await import('../../../src/interpreter/rtypes.ts');
+    const runtime = [...makeBuiltinTypes().keys()].filter((k) => k.startsWith('struct ')).map((k) => k.slice('struct '.length));
+    expect(new Set(runtime)).toEqual(KERNEL_STRUCTS);
+  });
+
+  it('the non-integer kernel typedefs the parser knows all resolve in the runtime', async () => {
+    const { makeBuiltinTypes } = await import('../../../src/interpreter/rtypes.ts');
+    const runtime = new Set(makeBuiltinTypes().keys());
+    // These three the interpreter maps by name rather than through its type table.
+    const byName = new Set(['irqreturn_t', 'work_func_t', 'cpumask_var_t']);
+    expect([...KERNEL_TYPEDEFS].filter((t) => !runtime.has(t) && !byName.has(t))).toEqual([]);
   });
 });
