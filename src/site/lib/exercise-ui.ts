@@ -8,7 +8,7 @@ import type { RunResult, SourceFile } from '../../engine/api.ts';
 import type { GradeView, MarkerView } from '../worker/protocol.ts';
 import type { ExerciseView } from './exercises.ts';
 import * as progress from './progress.ts';
-import { functionLines, renderMessage, renderRun, summarize } from './terminal.ts';
+import { frameLine, functionLines, lineNode, renderMessage, renderRun, summarize } from './terminal.ts';
 import { grade, run } from './worker-client.ts';
 
 /** What the page needs from an editor; a textarea and Monaco both provide it. */
@@ -296,10 +296,10 @@ export function mountExercise(root: HTMLElement): void {
     const idx = fnIndex();
     return {
       hasFunction: (fn: string) => idx.has(fn),
-      onFrame: (fn: string) => {
+      onFrame: (fn: string, offset: number) => {
         const at = idx.get(fn);
         if (!at) return false;
-        editor.reveal(at.path, at.line, 1);
+        editor.reveal(at.path, frameLine(at.line, offset, (texts.get(at.path) ?? '').split('\n').length), 1);
         return true;
       },
       onPosition: (file: string, line: number, col: number) => editor.reveal(view.files.find((f) => f.path === file || file.endsWith('/' + f.path))?.path ?? current, line, col),
@@ -368,14 +368,7 @@ export function mountExercise(root: HTMLElement): void {
     term.replaceChildren();
     for (const d of g.diagnostics) term.append(h('span', { class: 'lab-term-line lab-term-error' }, `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}${d.hint ? `\n    hint: ${d.hint}` : ''}`));
     const opts = termOpts();
-    for (const l of lines) {
-      const m = /^(\s*)(\?\s)?([A-Za-z_]\w*)\+0x[0-9a-f]+\/0x[0-9a-f]+/.exec(l);
-      if (m && opts.hasFunction(m[3])) {
-        const b = h('button', { type: 'button', class: 'lab-term-frame', title: `Go to ${m[3]}` }, l.trim());
-        b.addEventListener('click', () => opts.onFrame(m[3]));
-        term.append(h('span', { class: 'lab-term-line' }, m[1], b));
-      } else term.append(h('span', { class: `lab-term-line${/^(WARNING|BUG|INFO):|^=+$/.test(l) ? ' lab-term-strong' : ''}` }, l));
-    }
+    for (const l of lines) term.append(lineNode(l, opts));
     setMarkers(g.checks.flatMap((c) => c.markers));
     offerKindHint(g.checks.find((c) => c.reportKind)?.reportKind);
     if (g.status === 'pass') markPassed(true);

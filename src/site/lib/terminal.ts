@@ -8,16 +8,17 @@ import type { Diagnostic, RunResult } from '../../engine/api.ts';
 import type { LogEntry } from '../../events/types.ts';
 
 export interface TerminalOptions {
-  /** Called with a function name when a stack frame is activated; return false if it is not in the learner's files. */
-  onFrame?: (fn: string) => boolean;
+  /** Called with a function name and the frame's `+0xOFF` when a stack frame is activated; false if it is not in the learner's files. */
+  onFrame?: (fn: string, offset: number) => boolean;
   /** Called with a file:line:col of a diagnostic. */
   onPosition?: (file: string, line: number, col: number) => void;
   /** Knows whether a function name is defined in the shown sources. */
   hasFunction?: (fn: string) => boolean;
 }
 
-const FRAME = /^(\s*)(\?\s)?([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(.*)$/;
-/** `-> #1 (&rq->__lock){-.-.}-{2:2}:` style lines inside reports. */
+export const FRAME = /^(\s*)(\?\s)?([A-Za-z_][\w.]*)\+0x([0-9a-f]+)\/0x[0-9a-f]+(.*)$/;
+const AT_SITE = /^(.*\bat: )([A-Za-z_]\w*)\+0x([0-9a-f]+)(\/0x[0-9a-f]+)(.*)$/;
+/** Header-like lines inside reports. */
 const HEADERISH = /^(WARNING|BUG|INFO|=+$|-+$)/;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -27,7 +28,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: 
   return e;
 }
 
-function lineNode(text: string, opts: TerminalOptions): HTMLElement {
+export function lineNode(text: string, opts: TerminalOptions): HTMLElement {
   const m = FRAME.exec(text);
   if (m && opts.onFrame && (!opts.hasFunction || opts.hasFunction(m[3]))) {
     const span = el('span', 'lab-term-line');
@@ -35,9 +36,20 @@ function lineNode(text: string, opts: TerminalOptions): HTMLElement {
     const b = el('button', 'lab-term-frame', text.trim().slice((m[2] ?? '').length));
     b.type = 'button';
     b.title = `Go to ${m[3]} in the editor`;
-    b.addEventListener('click', () => opts.onFrame!(m[3]));
+    b.addEventListener('click', () => opts.onFrame!(m[3], parseInt(m[4], 16)));
     span.append(b);
-    if (m[4]) span.append(m[4]);
+    if (m[5]) span.append(m[5]);
+    return span;
+  }
+  // `..., at: klist_next+0x1b/0x160` in lock lines names a site too.
+  const at = AT_SITE.exec(text);
+  if (at && opts.onFrame && (!opts.hasFunction || opts.hasFunction(at[2]))) {
+    const span = el('span', 'lab-term-line', at[1]);
+    const b = el('button', 'lab-term-frame', `${at[2]}+0x${at[3]}${at[4]}`);
+    b.type = 'button';
+    b.title = `Go to ${at[2]} in the editor`;
+    b.addEventListener('click', () => opts.onFrame!(at[2], parseInt(at[3], 16)));
+    span.append(b, at[5]);
     return span;
   }
   const span = el('span', 'lab-term-line', text);
@@ -99,6 +111,18 @@ export function renderRun(target: HTMLElement, result: RunResult, opts: Terminal
 
 export function renderMessage(target: HTMLElement, text: string, kind: 'error' | 'info' = 'info'): void {
   target.replaceChildren(el('span', `lab-term-line lab-term-${kind === 'error' ? 'error' : 'status'}`, text));
+}
+
+/**
+ * The source line a `fn+0xOFF` frame points at, given the line fn's definition
+ * starts on. The simulated kernel prints OFF = 4 + 16 * (line - start) + col % 16
+ * (src/kernel/state.ts frameOf), so the line comes back exactly; anything
+ * outside the function falls back to its first line.
+ */
+export function frameLine(defLine: number, offset: number, lineCount: number): number {
+  if (!(offset >= 4)) return defLine;
+  const line = defLine + Math.floor((offset - 4) / 16);
+  return line <= lineCount ? line : defLine;
 }
 
 /** Function definitions in C source: name -> 1-based line, for frame links. */

@@ -72,13 +72,12 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     expect(circular.length).toBeGreaterThan(0);
     const lines = (await editorText(page)).split('\n');
     for (const m of circular) expect(lines[m.line - 1], JSON.stringify(m)).toMatch(/spin_lock\(/);
-    // Frames of the learner's functions are links that move the cursor there.
-    const frame = page.locator('lab-exercise .lab-term-frame', { hasText: /stats_reset|dev_register/ }).first();
-    if (await frame.count()) {
-      await frame.click();
-      const line = await page.evaluate(() => (window as any).__labMonaco.editor.getPosition().lineNumber);
-      expect(lines[line - 1]).toMatch(/stats_reset|dev_register/);
-    }
+    // Frames of the learner's functions are links that move the cursor to the line they name.
+    const frame = page.locator('lab-exercise .lab-term-report .lab-term-frame', { hasText: /^stats_reset\+/ }).first();
+    expect(await frame.count()).toBe(1);
+    await frame.click();
+    const line = await page.evaluate(() => (window as any).__labMonaco.editor.getPosition().lineNumber);
+    expect(lines[line - 1]).toMatch(/spin_lock\(&dev_list_lock\)/);
     // The hint for the report kind this attempt produced is offered first.
     await page.locator('.lab-ex-kind-hint button', { hasText: 'circular' }).click();
     expect(await page.locator('.lab-ex-kind-hint .lab-hint').textContent()).toBeTruthy();

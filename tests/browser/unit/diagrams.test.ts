@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../src/site/lib/scenario.ts';
 import { findCycle, layoutGraph } from '../../../src/site/lib/lockgraph.ts';
 import { toGraphData } from '../../../src/site/lib/lockgraph-run.ts';
-import { functionLines } from '../../../src/site/lib/terminal.ts';
+import { frameLine, functionLines } from '../../../src/site/lib/terminal.ts';
 
 const CIRCULAR = `
  Possible unsafe locking scenario:
@@ -146,5 +146,15 @@ describe('functionLines', () => {
     expect(m.get('setup')).toBe(6);
     expect(m.has('foo')).toBe(false);
     expect(m.has('spin_lock')).toBe(false);
+  });
+});
+
+describe('frameLine', () => {
+  it('maps the simulated kernel offsets back to the line, and falls back to the definition', () => {
+    // stats_reset starts on line 25; +0x56 is its spin_lock on line 30 (4 + 16 * 5 + col 2).
+    expect(frameLine(25, 0x56, 50)).toBe(30);
+    expect(frameLine(25, 4, 50)).toBe(25);
+    expect(frameLine(25, 0x1f0, 40)).toBe(25);
+    expect(frameLine(25, 0, 50)).toBe(25);
   });
 });
