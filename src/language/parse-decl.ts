@@ -70,12 +70,16 @@ function takeStorage(p: Parser, storage: Storage, attrs: string[]): void {
     if (t.kind !== 'ident') return;
     if (t.text === 'static') storage.static = true;
     else if (t.text === 'extern') storage.extern = true;
+    else if (t.text === 'inline' || t.text === '__inline' || t.text === '__inline__' || t.text === '__always_inline') {
+      storage.inline = true;
+      attrs.push(t.text);
+    }
     else if (ATTR_WITH_ARGS.has(t.text) && at(p, '(', 1)) {
       p.i++;
       skipBalanced(p);
       attrs.push(t.text);
       continue;
-    } else if (IGNORED_WORDS.has(t.text) && t.text !== 'const' && t.text !== 'volatile' && t.text !== 'inline' && t.text !== '__always_inline') attrs.push(t.text);
+    } else if (IGNORED_WORDS.has(t.text) && t.text !== 'const' && t.text !== '__const' && t.text !== 'volatile' && t.text !== '__volatile__') attrs.push(t.text);
     else return;
     p.i++;
   }

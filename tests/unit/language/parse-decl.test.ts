@@ -115,6 +115,11 @@ describe('declarations: functions, storage and attributes', () => {
     expect(a.storage).toEqual({ static: true, inline: true });
     expect(a.attrs).toContain('__must_check');
     expect((p.decls[7] as VarDecl).storage.extern).toBe(true);
+    for (const w of ['inline', '__inline', '__inline__', '__always_inline']) {
+      expect(fn(ok(`static ${w} int g(void) { return 0; }`), 'g').storage, w).toEqual({ static: true, inline: true });
+      expect(fn(ok(`${w} static int g(void) { return 0; }`), 'g').storage, w).toEqual({ static: true, inline: true });
+    }
+    expect((ok('const static int k = 1;').decls[0] as VarDecl).type.const).toBe(true);
   });
 
   it('accepts every listed attribute word in front of a declaration and after a pointer star', () => {
