@@ -119,7 +119,7 @@ describe('declarations: functions, storage and attributes', () => {
       expect(fn(ok(`static ${w} int g(void) { return 0; }`), 'g').storage, w).toEqual({ static: true, inline: true });
       expect(fn(ok(`${w} static int g(void) { return 0; }`), 'g').storage, w).toEqual({ static: true, inline: true });
     }
-    expect((ok('const static int k = 1;').decls[0] as VarDecl).type.const).toBe(true);
+    expect(ty((ok('const static int k = 1;').decls[0] as VarDecl).type)).toBe('const int');
   });
 
   it('accepts every listed attribute word in front of a declaration and after a pointer star', () => {
