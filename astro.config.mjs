@@ -56,6 +56,7 @@ export default defineConfig({
           items: [
             { label: 'Welcome', link: '/' },
             { label: 'Your progress', link: '/progress/' },
+            { label: 'Explain my splat', link: '/explain/' },
             // The instructors' page, when the course ships one (content/docs/workshop.mdx).
             ...(existsSync('./content/docs/workshop.mdx') ? [{ label: 'For instructors', link: '/workshop/' }] : []),
           ],

@@ -122,6 +122,28 @@ describe('the built site under a sub-path', () => {
     await page.close();
   });
 
+  it.skipIf(!existsSync('src/explain/index.ts'))('explains a pasted report on the explain page, line by line, accessibly', async () => {
+    const page = await s.context.newPage();
+    const w = watch(page);
+    await page.goto(`${siteUrl}explain/`, { waitUntil: 'networkidle' });
+    await page.locator('#lab-explain-input').fill(
+      ['[  1.0] ======================================================', '[  1.0] WARNING: possible circular locking dependency detected', '[  1.0] 6.1.0 #1 Not tainted', 'a line from some other driver'].join('\n'),
+    );
+    await page.locator('#lab-explain-input').press('Control+Enter');
+    await page.locator('.lab-explain-report').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.lab-explain-report h3').first().textContent()).toContain('circular');
+    // Every input line is shown, none dropped; each explained line is focusable.
+    expect(await page.locator('#lab-explain-output .lab-splat-line').count()).toBe(4);
+    expect(await page.locator('#lab-explain-output .lab-splat-line[tabindex="0"]').count()).toBeGreaterThan(1);
+    const lessonLink = await page.locator('.lab-explain-report a').first().getAttribute('href');
+    expect(lessonLink).toMatch(/^\/lockdep-lab\/lessons\//);
+    const r = await new AxeBuilder({ page }).analyze();
+    expect(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await shot(page, 'explain');
+    expect(w.errors).toEqual([]);
+    await page.close();
+  });
+
   it('finds a lesson with Pagefind search', async () => {
     const page = await s.context.newPage();
     await page.goto(siteUrl, { waitUntil: 'networkidle' });
