@@ -946,7 +946,7 @@ export function* guardAcquire(I: Interp, type: string, args: Expr[], pos: Source
   const g = GUARDS[type];
   if (!g) throw new StopRun('internal', `unknown guard type '${type}'`, sc.fn, pos);
   const [lockName, unlockName] = g;
-  const saves = lockName.endsWith('irqsave');
+  const saves = lockName.endsWith('irqsave') || lockName === 'local_irq_save';
   const lockArgs = [...args];
   let flagsVar: Expr | null = null;
   if (saves) {

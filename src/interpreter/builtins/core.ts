@@ -3,7 +3,7 @@
  * min/max, container_of and list_entry, per-CPU accessors, READ_ONCE and
  * friends, ERR_PTR, and the small string/memory functions.
  */
-import { StopRun } from '../../kernel/kernel.ts';
+import { bug, StopRun } from '../../kernel/kernel.ts';
 import type { Gen } from '../../kernel/state.ts';
 import {
   accessEvent,
@@ -23,7 +23,7 @@ import {
 import { addrOf, objAt, VOIDV, type PtrV, type Value } from '../memory.ts';
 import { CHAR, INT, LONG, ptrTo, sizeOf, ULL, ULONG, type IntRT, type RType } from '../rtypes.ts';
 import { boolOf, commonType, intOf, mkInt, toBig, truthy } from '../values.ts';
-import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
+import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 import type { Expr } from '../../language/ast.ts';
 import { formatPrintf } from './printf.ts';
 import { rcuHeld } from './locks.ts';
@@ -36,9 +36,20 @@ function memberPath(e: Expr): string {
 }
 
 function typeArg(c: CallCtx, i: number): RType {
-  const a = c.args[i]!;
+  const a = arg(c, i);
   if (a.kind === 'TypeArg') return resolveType(c.I, a.type, c.scope);
   return typeOfExpr(c.I, a, c.scope);
+}
+
+/** 1 << n for a shift count C would accept (out-of-range counts are UB; we give 0 rather than a huge number). */
+function bit(n: bigint): bigint {
+  return n >= 0n && n < 128n ? 1n << n : 0n;
+}
+
+function* nonZero(c: CallCtx, i: number): Gen<bigint> {
+  const v = yield* evInt(c, i);
+  if (v === 0n) bug(c.I.k, 'Oops: divide error: 0000 [#1] PREEMPT SMP', 'bug', 'divide error: 0000');
+  return v;
 }
 
 function ctz(v: bigint): bigint {
@@ -51,14 +62,14 @@ function ctz(v: bigint): bigint {
 function* container(c: CallCtx): Gen<Value> {
   const p = yield* ev(c, 0);
   const t = typeArg(c, 1);
-  const { off } = fieldOffset(c.I, t, memberPath(c.args[2]!), c.pos);
+  const { off } = fieldOffset(c.I, t, memberPath(arg(c, 2)), c.pos);
   return containerOf(p, t, off);
 }
 
 function* firstEntry(c: CallCtx, prev: boolean, orNull: boolean): Gen<Value> {
   const head = yield* evPtr(c, 0);
   const t = typeArg(c, 1);
-  const { off } = fieldOffset(c.I, t, memberPath(c.args[2]!), c.pos);
+  const { off } = fieldOffset(c.I, t, memberPath(arg(c, 2)), c.pos);
   const lh = c.I.builtinTypes.get('struct list_head')!;
   const node = load(c.I, { obj: head.obj, off: head.off + (prev ? 8 : 0), t: ptrTo(lh), addr: head.obj ? undefined : head.addr });
   if (orNull && node.k === 'p' && node.obj === head.obj && node.off === head.off) return { k: 'p', t: ptrTo(t), obj: null, off: 0, addr: 0n };
@@ -68,7 +79,7 @@ function* firstEntry(c: CallCtx, prev: boolean, orNull: boolean): Gen<Value> {
 function* nextEntry(c: CallCtx, prev: boolean): Gen<Value> {
   const pos = yield* evPtr(c, 0);
   const t = pos.t.to;
-  const { off } = fieldOffset(c.I, t, memberPath(c.args[1]!), c.pos);
+  const { off } = fieldOffset(c.I, t, memberPath(arg(c, 1)), c.pos);
   const lh = c.I.builtinTypes.get('struct list_head')!;
   const node = load(c.I, { obj: pos.obj, off: pos.off + off + (prev ? 8 : 0), t: ptrTo(lh), addr: pos.obj ? undefined : (pos.addr ?? 0n) + BigInt(off) });
   return containerOf(node, t, off);
@@ -156,20 +167,20 @@ const MAX_ERRNO = 4095n;
 
 export const coreBuiltins: Family = {
   BIT: function* (c) {
-    return mkInt(ULONG, 1n << (yield* evInt(c, 0)));
+    return mkInt(ULONG, bit(yield* evInt(c, 0)));
   },
   BIT_ULL: function* (c) {
-    return mkInt(ULL, 1n << (yield* evInt(c, 0)));
+    return mkInt(ULL, bit(yield* evInt(c, 0)));
   },
   GENMASK: function* (c) {
     const h = yield* evInt(c, 0);
     const l = yield* evInt(c, 1);
-    return mkInt(ULONG, ((1n << (h - l + 1n)) - 1n) << l);
+    return mkInt(ULONG, (bit(h - l + 1n) - 1n) * bit(l));
   },
   GENMASK_ULL: function* (c) {
     const h = yield* evInt(c, 0);
     const l = yield* evInt(c, 1);
-    return mkInt(ULL, ((1n << (h - l + 1n)) - 1n) << l);
+    return mkInt(ULL, (bit(h - l + 1n) - 1n) * bit(l));
   },
   FIELD_GET: function* (c) {
     const m = yield* ev(c, 0);
@@ -183,19 +194,19 @@ export const coreBuiltins: Family = {
     const v = yield* evInt(c, 1);
     const mask = toBig(m);
     const t = m.k === 'i' ? m.t : ULL;
-    return mkInt(t, (v << ctz(mask)) & mask);
+    return mkInt(t, (v * bit(ctz(mask))) & mask);
   },
   FIELD_FIT: function* (c) {
     const mask = yield* evInt(c, 0);
     const v = yield* evInt(c, 1);
-    return boolOf(((v << ctz(mask)) & ~mask) === 0n);
+    return boolOf(((v * bit(ctz(mask))) & ~mask) === 0n);
   },
   BITS_TO_LONGS: function* (c) {
     return mkInt(ULONG, ((yield* evInt(c, 0)) + 63n) / 64n);
   },
   DIV_ROUND_UP: function* (c) {
     const a = yield* evInt(c, 0);
-    const b = yield* evInt(c, 1);
+    const b = yield* nonZero(c, 1);
     return mkInt(ULONG, (a + b - 1n) / b);
   },
   ALIGN: function* (c) {
@@ -288,13 +299,13 @@ export const coreBuiltins: Family = {
     return boolOf(truthy(yield* ev(c, 0)));
   },
   ARRAY_SIZE: function* (c) {
-    const t = typeOfExpr(c.I, c.args[0]!, c.scope);
+    const t = typeOfExpr(c.I, arg(c, 0), c.scope);
     if (t.k !== 'array') throw new StopRun('internal', `ARRAY_SIZE() of something that is not an array`, c.scope.fn, c.pos);
     return mkInt(ULONG, BigInt(t.n));
   },
   offsetof: function* (c) {
     const t = typeArg(c, 0);
-    return mkInt(ULONG, BigInt(fieldOffset(c.I, t, memberPath(c.args[1]!), c.pos).off));
+    return mkInt(ULONG, BigInt(fieldOffset(c.I, t, memberPath(arg(c, 1)), c.pos).off));
   },
   container_of: container,
   container_of_const: container,
@@ -305,7 +316,7 @@ export const coreBuiltins: Family = {
     const p = yield* ev(c, 0);
     if (p.k === 'p' && !p.obj && (p.addr ?? 0n) === 0n) return { k: 'p', t: ptrTo(typeArg(c, 1)), obj: null, off: 0, addr: 0n };
     const t = typeArg(c, 1);
-    return containerOf(p, t, fieldOffset(c.I, t, memberPath(c.args[2]!), c.pos).off);
+    return containerOf(p, t, fieldOffset(c.I, t, memberPath(arg(c, 2)), c.pos).off);
   },
   to_delayed_work: function* (c) {
     const p = yield* ev(c, 0);
@@ -329,12 +340,12 @@ export const coreBuiltins: Family = {
 
   // per-CPU
   __per_cpu_ptr_of: function* (c) {
-    const r = yield* evalLval(c.I, c.args[0]!, c.scope);
+    const r = yield* evalLval(c.I, arg(c, 0), c.scope);
     const cpu = yield* evNum(c, 1);
     return perCpuRemap(c, { k: 'p', t: ptrTo(r.t), obj: r.obj, off: r.off }, cpu);
   },
   per_cpu: function* (c) {
-    const r = yield* evalLval(c.I, c.args[0]!, c.scope);
+    const r = yield* evalLval(c.I, arg(c, 0), c.scope);
     const cpu = yield* evNum(c, 1);
     const p = perCpuRemap(c, { k: 'p', t: ptrTo(r.t), obj: r.obj, off: r.off }, cpu);
     return load(c.I, { obj: p.obj, off: p.off, t: r.t });
@@ -475,7 +486,7 @@ export const coreBuiltins: Family = {
   memset: function* (c) {
     const p = yield* evPtr(c, 0);
     const v = yield* evInt(c, 1);
-    const n = yield* evNum(c, 2);
+    const n = inBounds(c, p, yield* evNum(c, 2));
     if (!p.obj) {
       load(c.I, { obj: null, off: 0, t: CHAR, addr: p.addr });
       return p;
@@ -488,14 +499,14 @@ export const coreBuiltins: Family = {
   memcpy: function* (c) {
     const d = yield* evPtr(c, 0);
     const s = yield* evPtr(c, 1);
-    const n = yield* evNum(c, 2);
+    const n = Math.min(inBounds(c, d, yield* evNum(c, 2)), inBounds(c, s, Number.MAX_SAFE_INTEGER));
     if (d.obj && s.obj) copyCells(s.obj, s.off, d.obj, d.off, n);
     return d;
   },
   memcmp: function* (c) {
     const a = yield* evPtr(c, 0);
     const b = yield* evPtr(c, 1);
-    const n = yield* evNum(c, 2);
+    const n = Math.min(inBounds(c, a, yield* evNum(c, 2)), inBounds(c, b, Number.MAX_SAFE_INTEGER));
     for (let i = 0; i < n; i++) {
       const x = a.obj?.cells.get(a.off + i);
       const y = b.obj?.cells.get(b.off + i);
@@ -504,6 +515,14 @@ export const coreBuiltins: Family = {
     return intOf(0);
   },
 };
+
+/** Clamp a byte count to the object a pointer is in; running past its end is KASAN's out-of-bounds. */
+function inBounds(c: CallCtx, p: PtrV, n: number): number {
+  if (!p.obj) return Math.max(0, Math.min(n, 4096));
+  const room = Math.max(0, p.obj.size - p.off);
+  if (n > room && n !== Number.MAX_SAFE_INTEGER) load(c.I, { obj: p.obj, off: p.obj.size, t: CHAR });
+  return Math.max(0, Math.min(n, room));
+}
 
 /** Zero a range whose object reads unwritten cells as uninitialised: store explicit zeroes per scalar. */
 function zeroFill(p: PtrV, n: number): void {

@@ -46,7 +46,7 @@ import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { rcuDepthOf, rcuHeld, lockTable } from './locks.ts';
 import { rcuSuspicious } from '../../kernel/rcu.ts';
 import { formatPrintf, splitLevel } from './printf.ts';
-import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
+import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 import { acquireEvent, globalMap, releaseEvent } from '../../kernel/locks.ts';
 
 const INITIAL_JIFFIES = 0xfffb6c20n;
@@ -208,7 +208,7 @@ function* queueWorkOn(c: CallCtx, cpu: number, workArg: number): Gen<Value> {
   const p = yield* evPtr(c, workArg);
   const ws = workState(p);
   if (!ws) {
-    printk(I.k, 4, `queue_work(): work item '${c.args[workArg] ? '' : ''}' was never initialised with INIT_WORK()`, c.pos);
+    printk(I.k, 4, `queue_work(): work item '${exprText(arg(c, workArg))}' was never initialised with INIT_WORK()`, c.pos);
     return boolOf(false);
   }
   if (ws.pending) return boolOf(false);
@@ -943,7 +943,7 @@ function* initWork(c: CallCtx): Gen<Value> {
   if (!p.obj) return VOIDV;
   const t = c.I.builtinTypes.get('struct work_struct')!;
   p.obj.cells.set(p.off + findField(t, 'func')!.off, fn);
-  const text = exprText(c.args[0]!);
+  const text = exprText(arg(c, 0));
   setWorkState(p, { fn, pending: false, running: false, lockMapName: `(work_completion)(${text})` });
   return VOIDV;
 }

@@ -44,7 +44,7 @@ import { argText, readString, type CallCtx, type Interp } from '../interp.ts';
 import { VOIDV, type Value } from '../memory.ts';
 import { ULONG } from '../rtypes.ts';
 import { boolOf, intOf, mkInt, truthy } from '../values.ts';
-import { ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
+import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 
 const tables = new WeakMap<Kernel, LockTable>();
 export function lockTable(k: Kernel): LockTable {
@@ -79,7 +79,7 @@ export function* lockArg(c: CallCtx, i: number, want?: LockType): Gen<LockInst |
   // A static lock's definition is where reports link to until an init call site re-keys it.
   const sym = p.obj?.sym;
   const defPos = sym ? c.I.globals.get(sym)?.decl.pos : undefined;
-  const inst = lockInst(c.I.k, lockTable(c.I.k), p, argText(c.args[i]!), want, defPos);
+  const inst = lockInst(c.I.k, lockTable(c.I.k), p, argText(arg(c, i)), want, defPos);
   if (!inst) yield* nullLock(c, i);
   return inst;
 }
@@ -279,7 +279,7 @@ function* keyOf(c: CallCtx, i: number): Gen<string> {
   const p = yield* evPtr(c, i);
   if (p.obj?.sym) return `key:${p.obj.sym}${p.off ? `+${p.off}` : ''}`;
   if (p.obj) return `key:${p.obj.label}@${p.obj.base + BigInt(p.off)}`;
-  return `key:${argText(c.args[i]!)}`;
+  return `key:${argText(arg(c, i))}`;
 }
 
 /** Global lockdep-only maps (rcu_read_lock, fs_reclaim ...). */
@@ -315,7 +315,7 @@ function initFn(want: LockType) {
   return function* (c: CallCtx): Gen<Value> {
     const inst = yield* lockArg(c, 0, want);
     if (!inst) return VOIDV;
-    initLock(c.I.k, inst, c.pos, argText(c.args[0]!));
+    initLock(c.I.k, inst, c.pos, argText(arg(c, 0)));
     return VOIDV;
   };
 }
@@ -367,7 +367,7 @@ export const lockBuiltins: Family = {
   lockdep_init_map: function* (c) {
     const inst = yield* lockArg(c, 0, 'lockdep_map');
     if (!inst) return VOIDV;
-    const name = readString(c.I, yield* ev(c, 1)) ?? argText(c.args[1]!);
+    const name = readString(c.I, yield* ev(c, 1)) ?? argText(arg(c, 1));
     const key = yield* keyOf(c, 2);
     inst.map.key = key;
     inst.map.name = name;
@@ -482,21 +482,21 @@ export const lockBuiltins: Family = {
   lockdep_set_class: function* (c) {
     const inst = yield* lockArg(c, 0);
     if (!inst) return VOIDV;
-    yield* setClass(c, inst, yield* keyOf(c, 1), argText(c.args[1]!), 0);
+    yield* setClass(c, inst, yield* keyOf(c, 1), argText(arg(c, 1)), 0);
     return VOIDV;
   },
   lockdep_set_class_and_name: function* (c) {
     const inst = yield* lockArg(c, 0);
     if (!inst) return VOIDV;
     const key = yield* keyOf(c, 1);
-    const name = readString(c.I, yield* ev(c, 2)) ?? argText(c.args[2]!);
+    const name = readString(c.I, yield* ev(c, 2)) ?? argText(arg(c, 2));
     yield* setClass(c, inst, key, name, 0);
     return VOIDV;
   },
   lockdep_set_class_and_subclass: function* (c) {
     const inst = yield* lockArg(c, 0);
     if (!inst) return VOIDV;
-    yield* setClass(c, inst, yield* keyOf(c, 1), argText(c.args[1]!), yield* evNum(c, 2));
+    yield* setClass(c, inst, yield* keyOf(c, 1), argText(arg(c, 1)), yield* evNum(c, 2));
     return VOIDV;
   },
   lockdep_set_subclass: function* (c) {
@@ -508,7 +508,7 @@ export const lockBuiltins: Family = {
   lockdep_set_novalidate_class: function* (c) {
     const inst = yield* lockArg(c, 0);
     if (!inst) return VOIDV;
-    yield* setClass(c, inst, 'key:__lockdep_no_validate__', argText(c.args[0]!), 0, true);
+    yield* setClass(c, inst, 'key:__lockdep_no_validate__', argText(arg(c, 0)), 0, true);
     return VOIDV;
   },
 

@@ -16,7 +16,7 @@ import { CHAR, INT, LONG, ptrTo, ULONG, type IntRT, type RType } from '../rtypes
 import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { storeMarked } from './core.ts';
 import { lockTable, rcuDepthOf } from './locks.ts';
-import { ev, evInt, evNum, evPtr, store, type Family } from './util.ts';
+import { arg, ev, evInt, evNum, evPtr, store, type Family } from './util.ts';
 
 export const LIST_POISON1 = 0xdead000000000100n;
 export const LIST_POISON2 = 0xdead000000000122n;
@@ -92,16 +92,16 @@ function listEvent(c: CallCtx, op: ListOp, head: Value | null, headExpr: number 
   const h = head && head.k === 'p' && head.obj ? head : null;
   const e = entry && entry.k === 'p' && entry.obj ? entry : null;
   const headInfo = h
-    ? { objId: h.obj!.id, label: headExpr !== null ? exprText(c.args[headExpr]!) : h.obj!.label, addr: addrOf(h) }
+    ? { objId: h.obj!.id, label: headExpr !== null ? exprText(arg(c, headExpr)) : h.obj!.label, addr: addrOf(h) }
     : e
-      ? { objId: e.obj!.id, label: entryExpr !== null ? exprText(c.args[entryExpr]!) : e.obj!.label, addr: addrOf(e) }
+      ? { objId: e.obj!.id, label: entryExpr !== null ? exprText(arg(c, entryExpr)) : e.obj!.label, addr: addrOf(e) }
       : null;
   if (!headInfo) return;
   emit(I.k, {
     kind: 'list',
     op,
     head: headInfo,
-    entry: e ? { objId: e.obj!.id, label: entryExpr !== null ? exprText(c.args[entryExpr]!) : e.obj!.label, addr: addrOf(e) } : undefined,
+    entry: e ? { objId: e.obj!.id, label: entryExpr !== null ? exprText(arg(c, entryExpr)) : e.obj!.label, addr: addrOf(e) } : undefined,
     ctx: ctxNow(I.k),
   });
 }
@@ -236,6 +236,8 @@ function* kmallocLike(c: CallCtx, size: number, gfp: bigint, zero: boolean): Gen
       releaseEvent(k, m, 'fs_reclaim_release');
     }
   }
+  // Beyond KMALLOC_MAX_SIZE (or negative) the allocator fails rather than allocating.
+  if (size < 0 || size > 4 << 20) return { k: 'p', t: ptrTo({ k: 'void' }), obj: null, off: 0, addr: 0n };
   if (I.mem.heapBytes + size > I.maxMemory) {
     const f = k.cur.frames[k.cur.frames.length - 1];
     throw new StopRun(
@@ -490,9 +492,16 @@ function bitOp(op: 'set' | 'clear' | 'test' | 'change' | 'tas' | 'tac', marked: 
   };
 }
 
+/** A bitmap and its bit count, the count clamped to the memory the bitmap really has. */
 function* bitmapWords(c: CallCtx, pi: number, ni: number): Gen<{ p: PtrV; n: number }> {
   const p = yield* evPtr(c, pi);
-  const n = yield* evNum(c, ni);
+  let n = Math.max(0, yield* evNum(c, ni));
+  const room = p.obj ? Math.max(0, p.obj.size - p.off) * 8 : 64;
+  if (n > room) {
+    // Touch the first word past the end: KASAN reports the overrun once.
+    if (p.obj) load(c.I, { obj: p.obj, off: p.obj.size, t: ULONG });
+    n = room;
+  }
   return { p, n };
 }
 
@@ -759,21 +768,21 @@ export const memBuiltins: Family = {
     return mkInt(ULONG, BigInt(n));
   },
   cpumask_set_cpu: function* (c) {
-    const cpu = yield* evInt(c, 0);
+    const cpu = BigInt.asUintN(6, yield* evInt(c, 0));
     const p = yield* evPtr(c, 1);
     const r = wordRef(p, cpu);
     store(c.I, r, mkInt(ULONG, toBig(load(c.I, r)) | (1n << cpu)));
     return VOIDV;
   },
   cpumask_clear_cpu: function* (c) {
-    const cpu = yield* evInt(c, 0);
+    const cpu = BigInt.asUintN(6, yield* evInt(c, 0));
     const p = yield* evPtr(c, 1);
     const r = wordRef(p, cpu);
     store(c.I, r, mkInt(ULONG, toBig(load(c.I, r)) & ~(1n << cpu)));
     return VOIDV;
   },
   cpumask_test_cpu: function* (c) {
-    const cpu = yield* evInt(c, 0);
+    const cpu = BigInt.asUintN(6, yield* evInt(c, 0));
     const p = yield* evPtr(c, 1);
     return boolOf(((toBig(load(c.I, wordRef(p, cpu))) >> cpu) & 1n) === 1n);
   },

@@ -13,20 +13,27 @@ export function arity(c: CallCtx, min: number, max = min): void {
   }
 }
 
+/** The i-th argument expression; too few arguments is the program's error, said plainly. */
+export function arg(c: CallCtx, i: number): Expr {
+  const a = c.args[i];
+  if (!a) throw new StopRun('internal', `too few arguments to function '${c.name}' (argument ${i + 1} is missing)`, c.scope.fn, c.pos);
+  return a;
+}
+
 export function* ev(c: CallCtx, i: number): Gen<Value> {
-  return yield* evalExpr(c.I, c.args[i]!, c.scope);
+  return yield* evalExpr(c.I, arg(c, i), c.scope);
 }
 
 export function* evInt(c: CallCtx, i: number): Gen<bigint> {
-  return toBig(yield* evalExpr(c.I, c.args[i]!, c.scope));
+  return toBig(yield* evalExpr(c.I, arg(c, i), c.scope));
 }
 
 export function* evNum(c: CallCtx, i: number): Gen<number> {
-  return Number(toBig(yield* evalExpr(c.I, c.args[i]!, c.scope)));
+  return Number(toBig(yield* evalExpr(c.I, arg(c, i), c.scope)));
 }
 
 export function* evPtr(c: CallCtx, i: number): Gen<PtrV> {
-  const v = yield* evalExpr(c.I, c.args[i]!, c.scope);
+  const v = yield* evalExpr(c.I, arg(c, i), c.scope);
   if (v.k === 'p') return v;
   if (v.k === 'a') return { k: 'p', t: { k: 'ptr', to: v.t }, obj: v.obj, off: v.off };
   if (v.k === 'i') return { k: 'p', t: { k: 'ptr', to: { k: 'void' } }, obj: null, off: 0, addr: v.v };
@@ -34,7 +41,7 @@ export function* evPtr(c: CallCtx, i: number): Gen<PtrV> {
 }
 
 export function* evLval(c: CallCtx, i: number): Gen<Ref> {
-  return yield* evalLval(c.I, c.args[i]!, c.scope);
+  return yield* evalLval(c.I, arg(c, i), c.scope);
 }
 
 export function pos(c: CallCtx): SourcePos {
