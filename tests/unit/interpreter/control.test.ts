@@ -72,11 +72,12 @@ void main(void) { pr_info("%d %d\\n", f(1), f(0)); }`);
     ]);
   });
 
-  it('guard(irqsave), guard(irq) and guard(preempt) keep their state in the guard', () => {
+  it('guard(irqsave), guard(irq) and guard(preempt) run their unlock at scope exit', () => {
     const { events, r } = record(`void main(void) { { guard(irqsave)(); pr_info("%d\\n", irqs_disabled()); { guard(irq)(); } pr_info("%d\\n", irqs_disabled()); }
   { guard(preempt)(); pr_info("%x\\n", preempt_count()); } pr_info("%d %x\\n", irqs_disabled(), preempt_count()); }`);
-    expect(r.text).toBe('1\n1\n1\n0 0\n');
-    expect(summary(events)).toEqual(['hardirqs_off local_irq_save', 'hardirqs_on local_irq_restore', 'return_to_user']);
+    // The inner guard(irq) re-enables IRQs at its scope exit, under the outer irqsave: C semantics.
+    expect(r.text).toBe('1\n0\n1\n0 0\n');
+    expect(summary(events)).toEqual(['hardirqs_off local_irq_save', 'hardirqs_on local_irq_enable', 'return_to_user']);
   });
 
   it('scoped_guard unlocks after its body, also on break out of a loop', () => {
