@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { body, out } from './helpers.ts';
+
+describe('more constructs at runtime', () => {
+  it('typedef struct, union, enum in switch, comma, compound literal', () => {
+    expect(
+      out(`typedef struct { int a; long b; } pair_t;
+union u { u32 w; u8 b[4]; };
+enum state { IDLE, BUSY = 4, DONE };
+static const char *name(enum state s) { switch (s) { case IDLE: return "idle"; case BUSY: return "busy"; default: return "other"; } }
+void main(void) { pair_t p = { .b = 7 }; union u x; int i, j; x.w = 0x11223344;
+  for (i = 0, j = 10; i < j; i++, j--) ;
+  struct { int q; } *cl = &(struct { int q; }){ 9 };
+  pr_info("%ld %s %s %d %d %zu\\n", p.b + p.a, name(BUSY), name(DONE), i, cl->q, sizeof(pair_t)); }`),
+    ).toBe('7 busy other 5 9 16\n');
+  });
+
+  it('min/max/clamp/ARRAY_SIZE/DIV_ROUND_UP and integer-to-pointer round trips', () => {
+    expect(
+      out(body(`int arr[7]; long v = -5; unsigned long cookie; int *back;
+cookie = (unsigned long)&arr[3]; back = (int *)cookie; *back = 42;
+pr_info("%d %d %ld %lu %lu %d\\n", min(3, 9), max(-1, 2), clamp(v, -2L, 2L), ARRAY_SIZE(arr), DIV_ROUND_UP(10, 4), arr[3]);`)),
+    ).toBe('3 2 -2 7 3 42\n');
+  });
+
+  it('strings: char arrays in structs, strscpy, strlen, strcmp, snprintf with %s', () => {
+    expect(
+      out(`struct dev { char name[16]; int id; };
+void main(void) { struct dev d; char buf[32]; strscpy(d.name, "dmar0", sizeof(d.name)); d.id = 2;
+  snprintf(buf, sizeof(buf), "%s-%d", d.name, d.id);
+  pr_info("%s %lu %d %d\\n", buf, strlen(buf), strcmp(d.name, "dmar0"), strcmp("a", "b")); }`),
+    ).toBe('dmar0-2 7 0 -1\n');
+  });
+
+  it('hlist, list_for_each, _continue and _from walks', () => {
+    expect(
+      out(`struct e { int v; struct hlist_node h; struct list_head l; };
+static HLIST_HEAD(hh); static LIST_HEAD(ll);
+void main(void) { struct e *p, *start = NULL; struct list_head *pos; int s = 0;
+  for (int i = 1; i <= 4; i++) { struct e *n = kzalloc(sizeof(*n), GFP_KERNEL); n->v = i; hlist_add_head(&n->h, &hh); list_add_tail(&n->l, &ll); if (i == 2) start = n; }
+  hlist_for_each_entry(p, &hh, h) s = s * 10 + p->v;
+  list_for_each(pos, &ll) s += 0;
+  p = start; list_for_each_entry_continue(p, &ll, l) s = s * 10 + p->v;
+  p = start; list_for_each_entry_from(p, &ll, l) s = s * 10 + p->v;
+  pr_info("%d %d\\n", s, hlist_empty(&hh)); }`),
+    ).toBe('432134234 0\n');
+  });
+
+  it('arrays of structs with locks: each element its own static class; per-element names', () => {
+    expect(
+      out(`struct bucket { spinlock_t lock; int n; }; static struct bucket table[4];
+void main(void) { for (int i = 0; i < 4; i++) spin_lock_init(&table[i].lock);
+  spin_lock(&table[1].lock); table[1].n++; spin_unlock(&table[1].lock); pr_info("%d\\n", table[1].n); }`),
+    ).toBe('1\n');
+  });
+});
