@@ -85,13 +85,15 @@ const REGION_BASE: Record<Region, bigint> = {
 
 export interface Memory {
   objs: MemObj[];
+  /** The most recent stack objects (a ring), so an address cast back to a pointer can find them. */
+  recentStack: MemObj[];
   next: Record<Region, bigint>;
   heapBytes: number;
   nextId: number;
 }
 
 export function createMemory(): Memory {
-  return { objs: [], next: { ...REGION_BASE }, heapBytes: 0, nextId: 1 };
+  return { objs: [], recentStack: [], next: { ...REGION_BASE }, heapBytes: 0, nextId: 1 };
 }
 
 export function allocObj(
@@ -112,6 +114,7 @@ export function allocObj(
   if (region === 'heap') mem.heapBytes += size;
   // Stack objects are short-lived; not keeping them lets memory stay flat in long loops.
   if (region !== 'stack') mem.objs.push(obj);
+  else mem.recentStack[mem.nextId % RECENT_STACK] = obj;
   return obj;
 }
 
@@ -127,7 +130,12 @@ export function addrOf(p: { obj: MemObj | null; off: number; addr?: bigint }): b
 }
 
 /** The object that contains an absolute address, if any (for integers cast back to pointers). */
+const RECENT_STACK = 1024;
+
 export function objAt(mem: Memory, addr: bigint): MemObj | null {
+  for (const o of mem.recentStack) {
+    if (o && addr >= o.base && addr < o.base + BigInt(Math.max(o.size, 1))) return o;
+  }
   for (const o of mem.objs) {
     if (addr >= o.base && addr < o.base + BigInt(Math.max(o.size, 1))) return o;
   }
