@@ -469,6 +469,27 @@ export function* hardirq(k: Kernel, cpu: Cpu, entry: Frame[], exitApi: string, t
   });
 }
 
+/** An NMI on `cpu`: delivered whatever the IRQ state; nmi_enter() counts as hard IRQ too, lockdep is told only of the NMI. */
+export function* nmi(k: Kernel, cpuId: number, fn: Value, arg: Value): Gen<void> {
+  const cpu = k.cpus[cpuId];
+  if (!cpu) {
+    yield* warnOnce(k, `nmi-${cpuId}`, `lab_raise_nmi(): no CPU ${cpuId}`);
+    return;
+  }
+  const below = [...synthFrames('default_do_nmi', 'exc_nmi', 'asm_exc_nmi'), ...interruptedStack(cpu, k)];
+  const x: Exec = { kind: 'nmi', cpu, task: cpu.curr, frames: [], below };
+  yield* inExec(k, x, function* () {
+    const wasNmi = cpu.nmi;
+    cpu.nmi = true;
+    cpu.hardirq++;
+    if (listening(k)) emit(k, { kind: 'nmi_enter', ctx: ctxNow(k) });
+    yield* k.host.call(fn, [arg]);
+    cpu.hardirq--;
+    cpu.nmi = wasNmi;
+    if (listening(k)) emit(k, { kind: 'nmi_exit', ctx: ctxNow(k) });
+  });
+}
+
 /** smp_call_function_single(): the function runs in hardirq context on the target CPU (locally: IRQs off, task context). */
 export function* smpCall(k: Kernel, cpuId: number, fn: Value, info: Value): Gen<void> {
   const cpu = k.cpus[cpuId];

@@ -27,6 +27,7 @@ import {
   printkText,
   raiseIrq,
   smpCall,
+  nmi,
   softirqEnterSelftest,
   softirqExitSelftest,
   warn,
@@ -534,6 +535,13 @@ export const kernelBuiltins: Family = {
     const cpu = yield* evNum(c, 0);
     const irq = yield* evNum(c, 1);
     yield* raiseIrq(c.I.k, cpu, irq);
+    return VOIDV;
+  },
+  lab_raise_nmi: function* (c) {
+    const cpu = yield* evNum(c, 0);
+    const fn = yield* ev(c, 1);
+    const arg = c.args.length > 2 ? yield* ev(c, 2) : VOIDV;
+    yield* nmi(c.I.k, cpu, fn, arg);
     return VOIDV;
   },
   smp_call_function_single: function* (c) {

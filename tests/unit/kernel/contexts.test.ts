@@ -212,3 +212,26 @@ void main(void) { INIT_WORK(&w, fn); schedule_work(&w); flush_scheduled_work(); 
     expect(r.text).toBe('work done\nflushed\n');
   });
 });
+
+describe('NMIs', () => {
+  it('lab_raise_nmi runs the handler in NMI context even with IRQs off; lockdep sees nmi_enter/nmi_exit only', () => {
+    const { r, events } = record(`static DEFINE_RAW_SPINLOCK(a);
+static void nmi_handler(void *d) { pr_info("in_nmi=%d in_irq=%d\\n", in_nmi(), in_irq()); raw_spin_lock(&a); raw_spin_unlock(&a); }
+void main(void) { raw_spin_lock(&a); raw_spin_unlock(&a); local_irq_disable(); lab_raise_nmi(0, nmi_handler, NULL); local_irq_enable(); }`);
+    expect(r.text).toBe('in_nmi=1 in_irq=1\n');
+    expect(summary(events)).toEqual([
+      'acquire raw_spin_lock a r0',
+      'release raw_spin_unlock a',
+      'hardirqs_off local_irq_disable',
+      'nmi_enter',
+      'acquire raw_spin_lock a r0',
+      'release raw_spin_unlock a',
+      'nmi_exit',
+      'hardirqs_on local_irq_enable',
+      'return_to_user',
+    ]);
+    const a = events.filter((e) => e.kind === 'acquire')[1]!;
+    expect(a.ctx.nmi).toBe(true);
+    expect(a.ctx.stack.map((f) => f.fn).slice(0, 5)).toEqual(['_raw_spin_lock', 'nmi_handler', 'default_do_nmi', 'exc_nmi', 'asm_exc_nmi']);
+  });
+});
