@@ -15,6 +15,8 @@ const HELP = `usage: lockdep-lab run <file.c>... [options]
 Parse the files as one program and run the entry function as a task on CPU 0 of
 a simulated 8-CPU machine, under the lockdep model and the race check. Prints the
 kernel log: printk output, WARN/BUG splats and lockdep reports, as dmesg shows them.
+Tasks started with kthread_run() & co run when the current task sleeps or ends
+(deterministic, in creation order); time is virtual (msleep advances it).
 
 options:
   --entry <name>        entry function (default: main, i.e. void main(void))
@@ -35,7 +37,10 @@ options:
 
 harness builtins a program may call:
   lab_set_comm("rngd")        name the entry task (comm), as in "rngd/1006"
-  lab_raise_irq(cpu, irq)     raise an interrupt registered with request_irq()
+  lab_raise_irq(cpu, irq)     raise an interrupt registered with request_irq(); it runs
+                              at once in hardirq context if that CPU has IRQs on, else
+                              when they come back on
+  lab_raise_nmi(cpu, fn, arg) run fn(arg) in NMI context on that CPU
   lab_check(cond, "message")  record a functional check (failed checks exit 1)
 
 exit status: 0 ran clean; 1 the run printed a warning or report, a lab_check
