@@ -4,13 +4,20 @@
  * rules, and object/entry lifetimes, and reports what one harmless run shows
  * *could* race. It knows nothing of the interpreter.
  *
- * Fields follow Eraser: Virgin -> Exclusive(first thread) -> Shared ->
- * Shared-Modified, candidate lockset refined once shared (so an object
- * initialised by its creator before publication is not reported). Lists are
- * shared from their first operation: a list head is a meeting point by
- * construction. When a location is Shared-Modified and its candidate lockset
- * is empty, the current access is checked pairwise against the remembered
- * accesses of other threads, so that a report names two concrete accesses.
+ * Fields and lists follow Eraser: Virgin -> Exclusive(first thread) ->
+ * Shared -> Shared-Modified, candidate lockset refined once shared, so what
+ * the creating thread does before anyone else comes (initialise a device,
+ * fill a list with plain list_add_tail(), then kthread_run() the users) is
+ * never paired with later accesses. A list's first touch is its head's
+ * INIT_LIST_HEAD() when the run shows one, so the thread that initialised it
+ * owns it, not whichever thread happens to run the first list operation.
+ * When a location is Shared-Modified and its candidate lockset is empty, the
+ * current access is checked pairwise against the remembered accesses of
+ * other threads, so that a report names two concrete accesses.
+ *
+ * The events carry no "thread created" edge, so the exclusive phase is the
+ * only happens-before the check knows: accesses of a parent after it created
+ * the child, but before the child touched the location, are paired as usual.
  */
 import type {
   AccessEvent,
@@ -83,13 +90,19 @@ interface RaceState {
   cpus: Map<number, CpuContexts>;
   /** Context kind of the event being handled. */
   kind: CtxKind;
-  /** A plain read waiting one event to see whether it is half of an atomic RMW. */
-  pending: PendingRead | null;
+  /** Per thread, a plain read waiting for that thread's next event to see whether it is half of an atomic RMW. */
+  pending: Map<ThreadKey, PendingRead>;
   /** Task threads by pid (fast path of thread()). */
   tasks: Map<number, ThreadState>;
   fnIds: Map<string, number>;
   /** Addresses of the `next` and `prev` (8 bytes on) of list heads and nodes seen in list events. */
   linkAddrs: Set<bigint>;
+  /**
+   * Field-level state of `*.next` words not yet known as list links, by
+   * address: INIT_LIST_HEAD() writes a head's next before any list event
+   * names the head, and the list takes its Eraser phase from there.
+   */
+  nextWords: Map<bigint, { objId: number; field: string; loc: LocState }>;
 }
 
 // ---------------------------------------------------------------------------
@@ -282,6 +295,16 @@ function opName(rec: AccessRec): string {
   return ` (${rec.op}())`;
 }
 
+/**
+ * A reader an author may believe RCU protects: inside rcu_read_lock(), or
+ * lockless with IRQs/BH/preemption off (the vgic fold's argument). A reader
+ * that is in a read-side section only because its spinlock disabled
+ * preemption is relying on the lock, not on RCU.
+ */
+function inRcuSection(s: RaceState, r: AccessRec): boolean {
+  return r.rcuReader && (r.rcuLocked || !membersOf(s.table, r.lockset).some((m) => m.startsWith('L')));
+}
+
 /** Our one line: what each side held, and that this is an inference. */
 function whyLine(s: RaceState, other: AccessRec, cur: AccessRec, list?: ListState): string {
   const o = side(s, other);
@@ -291,7 +314,7 @@ function whyLine(s: RaceState, other: AccessRec, cur: AccessRec, list?: ListStat
   let rcu = '';
   const r = !other.write ? other : !cur.write ? cur : undefined;
   const w = r === other ? cur : other;
-  if (r && r.op === 'list_iter' && r.rcuReader && w.op)
+  if (r && r.op === 'list_iter' && inRcuSection(s, r) && w.op)
     rcu = '; being in an RCU read-side section does not help a walk that is not list_for_each_entry_rcu()';
   else if (r && r.op === 'list_iter_rcu' && r.rcuReader && w.op && !isRcuWriter(w.op))
     rcu = `; ${w.op}() is not RCU-safe, so an RCU reader needs every writer to use the _rcu primitives`;
@@ -350,6 +373,19 @@ function checkShared(s: RaceState, loc: LocState, cur: AccessRec): void {
 
 function newLoc(key: string, phase: LocState['phase'], owner: ThreadKey): LocState {
   return { key, phase, owner, candidate: ALL, history: new Map(), version: 0, reported: new Set() };
+}
+
+/**
+ * Eraser's exclusive phase: whatever the first thread does before anyone
+ * else comes is initialisation (it may even take locks, as a setup path
+ * calling the normal API does); spawning the others orders it before them.
+ * True while the access belongs to that phase and must not be checked.
+ */
+function exclusive(loc: LocState, thread: ThreadKey): boolean {
+  if (loc.phase !== 'exclusive') return false;
+  if (loc.owner === thread) return true;
+  loc.phase = 'shared';
+  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -464,6 +500,7 @@ function accessRec(s: RaceState, t: ThreadState, e: AccessEvent, lockset: Lockse
     marked: e.marked,
     lockset,
     rcuReader: t.rcuSince >= 0,
+    rcuLocked: t.rcuDepth > 0,
     seq: s.seq,
     slot: slotOf(s, t, e.ctx, e.write),
     addr: e.loc.addr,
@@ -495,14 +532,11 @@ function onAccess(s: RaceState, t: ThreadState, e: AccessEvent): void {
   let byField = s.fields.get(e.loc.objId);
   if (!byField) s.fields.set(e.loc.objId, (byField = new Map()));
   let loc = byField.get(e.loc.field);
-  if (!loc) byField.set(e.loc.field, (loc = newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key)));
-  if (loc.phase === 'exclusive') {
-    // Eraser: whatever the first thread does before anyone else comes is
-    // initialisation (it may even take locks, as a setup path calling the
-    // normal API does); spawning the others orders it before them.
-    if (loc.owner === t.key) return;
-    loc.phase = 'shared';
+  if (!loc) {
+    byField.set(e.loc.field, (loc = newLoc(`${e.loc.objId}:${e.loc.field}`, 'exclusive', t.key)));
+    if (e.loc.field === 'next' || e.loc.field.endsWith('.next')) s.nextWords.set(e.loc.addr, { objId: e.loc.objId, field: e.loc.field, loc });
   }
+  if (exclusive(loc, t.key)) return;
   checkShared(s, loc, accessRec(s, t, e, lockset));
 }
 
@@ -513,8 +547,14 @@ function isRemoval(op: ListOp): boolean {
 function listState(s: RaceState, t: ThreadState, addr: bigint, label: string): ListState {
   let st = s.lists.get(addr);
   if (!st) {
+    // The head's INIT_LIST_HEAD() was its first touch, if the run showed one
+    // (a stale record of a reallocated object does not count).
+    const init = s.nextWords.get(addr);
+    const word = init && s.fields.get(init.objId)?.get(init.field) === init.loc ? init.loc : undefined;
+    s.nextWords.delete(addr);
+    const loc = newLoc(`list:${addr}`, word && word.phase !== 'exclusive' ? 'shared' : 'exclusive', word?.owner ?? t.key);
     st = {
-      loc: newLoc(`list:${addr}`, 'shared', t.key),
+      loc,
       label,
       addr,
       writers: new Map(),
@@ -530,8 +570,13 @@ function listState(s: RaceState, t: ThreadState, addr: bigint, label: string): L
   return st;
 }
 
-/** One list operation against one list: the lockset check, then the RCU rules. */
+/**
+ * One list operation against one list: the lockset check, then the RCU
+ * rules. In the exclusive phase neither applies: the owner's setup neither
+ * races nor counts as a writer whose primitives must be _rcu.
+ */
 function listAccess(s: RaceState, st: ListState, rec: AccessRec): void {
+  if (exclusive(st.loc, rec.thread)) return;
   checkShared(s, st.loc, rec);
   const site = rec.slot;
   if (rec.write) {
@@ -567,6 +612,7 @@ function onList(s: RaceState, t: ThreadState, e: ListEvent): void {
     marked: false,
     lockset: locksetOf(s, t, e.ctx, write),
     rcuReader: t.rcuSince >= 0,
+    rcuLocked: t.rcuDepth > 0,
     op: e.op,
     seq: s.seq,
     slot: slotOf(s, t, e.ctx, write),
@@ -615,6 +661,7 @@ function onHeap(s: RaceState, t: ThreadState, e: HeapEvent): void {
     marked: false,
     lockset: EMPTY,
     rcuReader: t.rcuSince >= 0,
+    rcuLocked: t.rcuDepth > 0,
     seq: s.seq,
     slot: 0,
     addr: e.lo,
@@ -633,9 +680,12 @@ function cpuContexts(s: RaceState, cpu: number): CpuContexts {
 }
 
 /**
- * A plain read held back by one event: the load half of an atomic
- * read-modify-write (refcount_dec_and_test(), atomic_*) may arrive as a plain
- * read followed at once by the marked write; the pair is one marked access.
+ * A plain read held back until its thread's next event: the load half of an
+ * atomic read-modify-write (refcount_dec_and_test(), atomic_*) may arrive as
+ * a plain read followed by the marked write; the pair is one marked access.
+ * Waiting for the same thread's next event, not the next event of the run,
+ * keeps the pairing when something comes in between (another CPU's event,
+ * or an interrupt on this one while refcount_*() prints its warning).
  */
 interface PendingRead {
   e: AccessEvent;
@@ -644,18 +694,15 @@ interface PendingRead {
   seq: number;
 }
 
-function flushPending(s: RaceState, next: KernelEvent | null): void {
-  const p = s.pending;
-  if (!p) return;
-  s.pending = null;
+function flushPending(s: RaceState, p: PendingRead, next: KernelEvent | null): void {
+  s.pending.delete(p.t.key);
   const rmw =
     next !== null &&
     next.kind === 'access' &&
     next.write &&
     next.marked &&
     next.loc.objId === p.e.loc.objId &&
-    next.loc.addr === p.e.loc.addr &&
-    threadKeyOf(next.ctx, contextKind(next.ctx, s.cpus.get(next.ctx.cpu))) === p.t.key;
+    next.loc.addr === p.e.loc.addr;
   const kind = s.kind;
   const seq = s.seq;
   s.kind = p.kind;
@@ -665,8 +712,37 @@ function flushPending(s: RaceState, next: KernelEvent | null): void {
   s.seq = seq;
 }
 
+/**
+ * Another thread's event may pass a pending read only when it cannot change
+ * what that read finds: the Eraser phase of its location depends on order,
+ * and list and heap events change which addresses are list links and which
+ * objects are freed. A task leaving ends the run or its part in it: nothing
+ * pending may be left behind.
+ */
+function flushOthers(s: RaceState, e: KernelEvent): void {
+  const all =
+    e.kind === 'task_exit' ||
+    e.kind === 'return_to_user' ||
+    e.kind === 'list' ||
+    e.kind === 'alloc' ||
+    e.kind === 'kfree' ||
+    e.kind === 'kfree_rcu' ||
+    e.kind === 'free';
+  if (!all && e.kind !== 'access') return;
+  for (const q of [...s.pending.values()]) if (all || (e.kind === 'access' && q.e.loc.objId === e.loc.objId)) flushPending(s, q, null);
+}
+
+/**
+ * refcount_t's counter (`refs.counter` inside it) is reached only through the
+ * refcount_*() API, which is atomic; the simulated refcount_read() reports
+ * its load as a plain read with no marked store after it, which would race
+ * with every refcount_inc() elsewhere.
+ */
+function refcountCounter(field: string): boolean {
+  return field === 'refs.counter' || field.endsWith('.refs.counter');
+}
+
 function onEvent(s: RaceState, e: KernelEvent): void {
-  if (s.pending) flushPending(s, e);
   s.seq++;
   // Entering a context makes this event the handler's; leaving makes it the interrupted one's.
   if (e.kind === 'softirq_enter' || e.kind === 'hardirq_enter' || e.kind === 'nmi_enter') {
@@ -674,13 +750,22 @@ function onEvent(s: RaceState, e: KernelEvent): void {
   } else if (e.kind === 'softirq_exit' || e.kind === 'hardirq_exit' || e.kind === 'nmi_exit') {
     const c = cpuContexts(s, e.ctx.cpu);
     const which = e.kind === 'softirq_exit' ? 'softirq' : e.kind === 'hardirq_exit' ? 'hardirq' : 'nmi';
+    const key = `${which}@${e.ctx.cpu}`;
+    // The handler's last event was its last chance to complete a pending read.
+    const p = s.pending.get(key);
+    if (p) flushPending(s, p, null);
     // The handler's own thread leaves its reader section with it.
-    const h = s.threads.get(`${which}@${e.ctx.cpu}`);
+    const h = s.threads.get(key);
     if (h && c[which] <= 1) h.rcuSince = -1;
     if (c[which] > 0) c[which]--;
   }
   s.kind = contextKind(e.ctx, s.cpus.get(e.ctx.cpu));
   const t = thread(s, e.ctx, s.kind);
+  if (s.pending.size > 0) {
+    const p = s.pending.get(t.key);
+    if (p) flushPending(s, p, e);
+    if (s.pending.size > 0) flushOthers(s, e);
+  }
   switch (e.kind) {
     case 'acquire':
       onAcquire(s, t, e.lock, e.read !== 0);
@@ -714,7 +799,8 @@ function onEvent(s: RaceState, e: KernelEvent): void {
   }
   noteRcu(s, t, e.ctx);
   if (e.kind === 'access') {
-    if (!e.write && !e.marked) s.pending = { e, t, kind: s.kind, seq: s.seq };
+    if (!e.marked && refcountCounter(e.loc.field)) onAccess(s, t, { ...e, marked: true });
+    else if (!e.write && !e.marked) s.pending.set(t.key, { e, t, kind: s.kind, seq: s.seq });
     else onAccess(s, t, e);
   }
   else if (e.kind === 'list') onList(s, t, e);
@@ -741,10 +827,11 @@ export function createRaceState(opts: RaceCheckerOptions): RaceState {
     harness: new Set(opts.harnessFiles ?? []),
     cpus: new Map(),
     kind: 'task',
-    pending: null,
+    pending: new Map(),
     tasks: new Map(),
     fnIds: new Map(),
     linkAddrs: new Set(),
+    nextWords: new Map(),
   };
 }
 

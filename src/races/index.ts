@@ -27,10 +27,15 @@
  *   or visited (for walks, each visited node);
  * - HeapEvent alloc / kfree / kfree_rcu with the object's id, and the `free`
  *   LockEvent when memory really goes (kfree_rcu: after the grace period);
- * - atomic read-modify-writes as marked accesses; a plain load immediately
- *   followed by a marked store to the same field by the same thread is taken
- *   as one (that is how refcount_*() arrive today), so a plain read is
- *   processed one event late;
+ * - atomic read-modify-writes as marked accesses; a plain load followed, as
+ *   that thread's next event, by a marked store to the same field is taken as
+ *   one, so a plain read is processed when its thread moves on (or earlier,
+ *   when another thread touches the same object, a list or the heap, or a
+ *   task exits); a refcount_t's `refs.counter` is always taken as marked
+ *   (the simulated refcount_read() reports a plain load);
+ * - INIT_LIST_HEAD() as accesses to the head's `next`/`prev` before any
+ *   ListEvent names the head: the list then belongs to that thread until
+ *   another one touches it (Eraser's exclusive phase);
  * - AcquireEvent/ReleaseEvent for every lock instance, and for
  *   rcu_read_lock() as a map of lockType 'rcu'; the IRQ/BH/preempt state is
  *   taken from each event's ctx.

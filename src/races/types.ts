@@ -59,6 +59,12 @@ export interface AccessRec {
   lockset: LocksetId;
   /** Inside an RCU read-side critical section at the time of the access. */
   rcuReader: boolean;
+  /**
+   * Inside rcu_read_lock() (or _bh/_sched) itself, not merely in a section
+   * implied by a held spinlock's preemption or IRQ disabling: what a report
+   * may call "being in an RCU read-side section" when it blames a walk.
+   */
+  rcuLocked: boolean;
   /** List primitive, for list locations. */
   op?: ListOp;
   /** Event number. */
@@ -74,7 +80,11 @@ export interface AccessRec {
   checked?: number;
 }
 
-/** Eraser states; lists skip Virgin/Exclusive (a list head is shared by construction). */
+/**
+ * Eraser states, for fields and lists alike. A list's first touch is its
+ * head's INIT_LIST_HEAD() when the run shows one (the writes of head->next
+ * and ->prev), else its first list operation.
+ */
 export type LocPhase = 'virgin' | 'exclusive' | 'shared' | 'shared-modified';
 
 export interface LocState {

@@ -70,6 +70,8 @@ export interface Actor {
   read(o: Obj, field: string, marked?: boolean): void;
   write(o: Obj, field: string, marked?: boolean): void;
   list(op: ListOp, head: Obj, entry?: Obj): void;
+  /** INIT_LIST_HEAD(head) as the interpreter emits it: a marked write of head->next, a plain write of head->prev. */
+  initListHead(head: Obj): void;
   /** One list_iter(_rcu) event per entry. */
   walk(head: Obj, entries: Obj[], rcu?: boolean): void;
   alloc(o: Obj): void;
@@ -256,6 +258,10 @@ function actor(w: World, base: { cpu: number; task: { pid: number; comm: string 
         head: { objId: h.objId, label: h.label, addr: h.addr },
         entry: entry && { objId: entry.objId, label: entry.label, addr: entry.addr },
       });
+    },
+    initListHead(head) {
+      a.write(head, 'next', true);
+      a.write(head, 'prev');
     },
     walk(head, entries, rcu = false) {
       for (const e of entries) a.list(rcu ? 'list_iter_rcu' : 'list_iter', head, e);

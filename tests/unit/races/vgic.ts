@@ -45,6 +45,11 @@ export function vgicScenario(o: VgicOptions = {}): World {
   const addOp: ListOp = o.allWritersRcu ? 'list_add_tail_rcu' : 'list_add_tail';
   const pruneOp: ListOp = o.allWritersRcu ? 'list_del_rcu' : 'list_del';
 
+  // vCPU 0 initialises its own ap_list when it is created (kvm_vgic_vcpu_init()):
+  // from then on the list is vCPU 0's until another vCPU touches it.
+  vcpu0.call('kvm_vgic_vcpu_init', VGIC, 300, () => {
+    vcpu0.at(310).initListHead(head);
+  });
   for (const irq of [a, b, c, d]) vcpu1.alloc(irq);
 
   // vCPU 1 injects LPI 8192 into vCPU 0, and vCPU 0 queues its own PPIs and LPI 8193.
