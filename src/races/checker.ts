@@ -692,6 +692,34 @@ interface PendingRead {
   t: ThreadState;
   kind: CtxKind;
   seq: number;
+  /** The thread's RCU reader state at the load (IRQ state events may change it before the flush). */
+  rcuSince: number;
+  rcuDepth: number;
+}
+
+/**
+ * Events that are the thread's own next step. IRQ state changes and interrupt
+ * entry/exit are not: an interrupt between the load and the store shows up as
+ * hardirqs_off / hardirq_exit / hardirqs_on in the interrupted task's context.
+ */
+function ownStep(e: KernelEvent): boolean {
+  switch (e.kind) {
+    case 'hardirqs_on':
+    case 'hardirqs_off':
+    case 'softirqs_on':
+    case 'softirqs_off':
+    case 'hardirq_enter':
+    case 'hardirq_exit':
+    case 'softirq_enter':
+    case 'softirq_exit':
+    case 'nmi_enter':
+    case 'nmi_exit':
+    case 'lockdep_off':
+    case 'lockdep_on':
+      return false;
+    default:
+      return true;
+  }
 }
 
 function flushPending(s: RaceState, p: PendingRead, next: KernelEvent | null): void {
@@ -705,11 +733,16 @@ function flushPending(s: RaceState, p: PendingRead, next: KernelEvent | null): v
     next.loc.addr === p.e.loc.addr;
   const kind = s.kind;
   const seq = s.seq;
+  const { rcuSince, rcuDepth } = p.t;
   s.kind = p.kind;
   s.seq = p.seq;
+  p.t.rcuSince = p.rcuSince;
+  p.t.rcuDepth = p.rcuDepth;
   onAccess(s, p.t, rmw ? { ...p.e, marked: true } : p.e);
   s.kind = kind;
   s.seq = seq;
+  p.t.rcuSince = rcuSince;
+  p.t.rcuDepth = rcuDepth;
 }
 
 /**
@@ -762,7 +795,7 @@ function onEvent(s: RaceState, e: KernelEvent): void {
   s.kind = contextKind(e.ctx, s.cpus.get(e.ctx.cpu));
   const t = thread(s, e.ctx, s.kind);
   if (s.pending.size > 0) {
-    const p = s.pending.get(t.key);
+    const p = ownStep(e) ? s.pending.get(t.key) : undefined;
     if (p) flushPending(s, p, e);
     if (s.pending.size > 0) flushOthers(s, e);
   }
@@ -800,7 +833,7 @@ function onEvent(s: RaceState, e: KernelEvent): void {
   noteRcu(s, t, e.ctx);
   if (e.kind === 'access') {
     if (!e.marked && refcountCounter(e.loc.field)) onAccess(s, t, { ...e, marked: true });
-    else if (!e.write && !e.marked) s.pending.set(t.key, { e, t, kind: s.kind, seq: s.seq });
+    else if (!e.write && !e.marked) s.pending.set(t.key, { e, t, kind: s.kind, seq: s.seq, rcuSince: t.rcuSince, rcuDepth: t.rcuDepth });
     else onAccess(s, t, e);
   }
   else if (e.kind === 'list') onList(s, t, e);

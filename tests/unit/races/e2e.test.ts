@@ -138,3 +138,43 @@ describe('runProgram with the race check', () => {
     expect(result.reports.filter((r) => r.source === 'races')).toEqual([]);
   });
 });
+
+describe('refcount_t through the interpreter', () => {
+  const refProgram = `
+struct vgic_irq {
+	spinlock_t irq_lock;
+	refcount_t refcount;
+	int pending;
+};
+static struct vgic_irq *irq;
+
+static int vcpu_run(void *d)
+{
+	refcount_inc(&irq->refcount);
+	if (refcount_read(&irq->refcount) > 1) {
+		spin_lock(&irq->irq_lock);
+		irq->pending++;
+		spin_unlock(&irq->irq_lock);
+	}
+	if (refcount_dec_and_test(&irq->refcount))
+		pr_info("last reference\\n");
+	return 0;
+}
+
+void main(void)
+{
+	irq = kzalloc(sizeof(*irq), GFP_KERNEL);
+	spin_lock_init(&irq->irq_lock);
+	refcount_set(&irq->refcount, 1);
+	kthread_run(vcpu_run, NULL, "vcpu0");
+	kthread_run(vcpu_run, NULL, "vcpu1");
+	msleep(10);
+}
+`;
+
+  it('refcount_inc(), refcount_read() and refcount_dec_and_test() from two threads are atomic: no report', () => {
+    const result = runProgram([{ path: 'ref.c', text: refProgram }]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.reports).toEqual([]);
+  });
+});

@@ -153,6 +153,52 @@ describe('fields', () => {
     expect(run(false).map((r) => r.kind)).toContain('kcsan-data-race');
   });
 
+  it('the RMW pairing survives other events between the load and the store: another CPU, or an interrupt on this one', () => {
+    const run = (between: 'other-cpu' | 'irq' | 'same-object') => {
+      const w = world();
+      const a = w.task(1, 'vcpu0', 0);
+      const b = w.task(2, 'vcpu1', 1);
+      const other = w.task(3, 'kvm', 2);
+      const lock = w.lock('&kvm->lock', 'spinlock_t');
+      const irq = w.obj('irq', 4);
+      const stats = w.obj('stats', 4);
+      const put = (t: typeof a, fn: string, gap: () => void) =>
+        t.call(fn, F, 5, () => {
+          t.read(irq, 'refcount');
+          gap();
+          t.write(irq, 'refcount', true);
+        });
+      // vCPU 1 allocated the irq (refcount_set()), so the field is shared from a's first access.
+      b.call('vgic_add_lpi', F, 3, () => b.write(irq, 'refcount', true));
+      put(a, '__vgic_put_irq', () => {
+        if (between === 'other-cpu') other.call('kvm_stat', F, 9, () => (other.spinLock(lock), other.write(stats, 'n'), other.spinUnlock(lock)));
+        if (between === 'irq') a.hardirq('vgic_maintenance_handler', F, 20, (h) => h.write(stats, 'n'));
+        // Another thread's store to the very field: the load was a plain read after all.
+        if (between === 'same-object') b.call('vgic_try_get_irq_ref', F, 7, () => b.write(irq, 'refcount', true));
+      });
+      put(b, 'vgic_try_get_irq_ref', () => {});
+      return w.reports.filter((r) => r.header.includes('vgic'));
+    };
+    expect(run('other-cpu')).toEqual([]);
+    expect(run('irq')).toEqual([]);
+    const races = run('same-object');
+    expect(races.length).toBeGreaterThan(0);
+    for (const r of races) expect(r.lines.some((l) => /^read to 0x[0-9a-f]{16} of 4 bytes by task 1 on cpu 0:$/.test(l))).toBe(true);
+  });
+
+  it("a refcount_t's counter is only reached through the atomic API: a plain-looking refcount_read() load is marked", () => {
+    const w = world();
+    const a = w.task(1, 'a', 0);
+    const b = w.task(2, 'b', 1);
+    const irq = w.obj('irq', 4);
+    const plainRead = (t: typeof a, fn: string) => t.call(fn, F, 5, () => t.read(irq, 'refcount.refs.counter'));
+    a.call('get', F, 1, () => (a.read(irq, 'refcount.refs.counter'), a.write(irq, 'refcount.refs.counter', true)));
+    plainRead(b, 'peek');
+    a.call('get', F, 1, () => (a.read(irq, 'refcount.refs.counter'), a.write(irq, 'refcount.refs.counter', true)));
+    plainRead(b, 'peek');
+    expect(w.reports).toEqual([]);
+  });
+
   it('a write under a read lock does not exclude a reader under the same read lock', () => {
     const run = (writerMode: 'read' | 'write') => {
       const w = world();

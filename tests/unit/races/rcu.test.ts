@@ -173,3 +173,46 @@ describe('lifetimes', () => {
     expect(w.reports[0].lines[1]).toMatch(/->next is LIST_POISON1 \(dead000000000100\)$/);
   });
 });
+
+describe('the reason line on a plain walk', () => {
+  /** main initialises the list; a writer adds without the lock; a reader walks with the plain iterator. */
+  function plainWalk(reader: 'spin_lock' | 'spin_lock_irqsave' | 'irqs_off' | 'rcu_read_lock' | 'lock_and_rcu'): string {
+    const w = world();
+    const lock = w.lock('&tbl->lock', 'spinlock_t');
+    const head = w.obj('&tbl->routes');
+    const [r1, r2] = [1, 2].map((i) => w.obj(`route${i}`));
+    const main = w.task(1, 'main', 0);
+    const writer = w.task(10, 'route_add', 1);
+    const rd = w.task(12, 'ping', 2);
+    main.call('tbl_init', F, 5, () => main.initListHead(head));
+    writer.call('route_insert', F, 10, () => writer.list('list_add', head, r1));
+    rd.call('route_lookup', F, 30, () => {
+      if (reader === 'spin_lock' || reader === 'lock_and_rcu') rd.spinLock(lock);
+      if (reader === 'spin_lock_irqsave') rd.spinLockIrqsave(lock);
+      if (reader === 'irqs_off') rd.irqOff();
+      if (reader === 'rcu_read_lock' || reader === 'lock_and_rcu') rd.rcuReadLock();
+      rd.walk(head, [r1]);
+      if (reader === 'rcu_read_lock' || reader === 'lock_and_rcu') rd.rcuReadUnlock();
+      if (reader === 'irqs_off') rd.irqOn();
+      if (reader === 'spin_lock_irqsave') rd.spinUnlockIrqrestore(lock);
+      if (reader === 'spin_lock' || reader === 'lock_and_rcu') rd.spinUnlock(lock);
+    });
+    writer.call('route_insert', F, 10, () => writer.list('list_add', head, r2));
+    const races = w.reports.filter((r) => r.kind === 'kcsan-data-race');
+    expect(races.map((r) => r.header)).toEqual(['BUG: KCSAN: data-race in route_insert / route_lookup']);
+    return races[0].lines.find((l) => l.includes('inferred from locksets'))!;
+  }
+  const RCU_HINT = 'being in an RCU read-side section does not help a walk that is not list_for_each_entry_rcu()';
+
+  it('is silent about RCU for a reader that relies on its lock (preemption or IRQs off only through the lock)', () => {
+    for (const reader of ['spin_lock', 'spin_lock_irqsave'] as const) {
+      const why = plainWalk(reader);
+      expect(why).toContain('this reader in route_lookup (list walk) held &tbl->lock');
+      expect(why).not.toContain(RCU_HINT);
+    }
+  });
+
+  it('names the RCU misconception for a lockless reader with IRQs off, or any reader inside rcu_read_lock()', () => {
+    for (const reader of ['irqs_off', 'rcu_read_lock', 'lock_and_rcu'] as const) expect(plainWalk(reader)).toContain(RCU_HINT);
+  });
+});
