@@ -539,7 +539,7 @@ export function accessEvent(I: Interp, r: Ref, write: boolean, marked: boolean):
     loc: {
       objId: r.obj.id,
       field,
-      label: r.expr ? exprText(r.expr) : field ? `${r.obj.label}.${field}` : r.obj.label,
+      label: r.expr ? exprText(r.expr) : field ? `${r.obj.label}${field.startsWith('[') ? '' : '.'}${field}` : r.obj.label,
       addr: addrOf(r),
       size: sizeOf(r.t),
     },

@@ -798,11 +798,18 @@ export const memBuiltins: Family = {
   lab_list_len: function* (c) {
     const I = c.I;
     const h = yield* ev(c, 0);
+    // A harness probe, not program code: its reads are not memory events.
+    const was = I.memEvents;
+    I.memEvents = false;
     let n = 0;
-    let cur = getNext(I, h);
-    while (!same(cur, h) && n < 100000) {
-      n++;
-      cur = getNext(I, cur);
+    try {
+      let cur = getNext(I, h);
+      while (!same(cur, h) && n < 100000) {
+        n++;
+        cur = getNext(I, cur);
+      }
+    } finally {
+      I.memEvents = was;
     }
     return intOf(n);
   },
