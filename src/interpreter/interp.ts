@@ -1540,7 +1540,23 @@ export const DYNAMIC_IDENTS: Record<string, (I: Interp) => Value> = {
   current: (I) => currentPtr(I),
   nr_cpu_ids: (I) => mkInt(UINT_T, BigInt(I.k.cpus.length)),
   debug_locks: (I) => intOf(!I.k.queries || I.k.queries.debugLocks() ? 1 : 0),
+  cpu_online_mask: (I) => allCpusMask(I),
+  cpu_possible_mask: (I) => allCpusMask(I),
+  cpu_present_mask: (I) => allCpusMask(I),
 };
+
+const cpuMasks = new WeakMap<Interp, MemObj>();
+/** cpu_online_mask & co: one read-only mask with every simulated CPU set. */
+function allCpusMask(I: Interp): PtrV {
+  const t = I.builtinTypes.get('cpumask_t')!;
+  let o = cpuMasks.get(I);
+  if (!o) {
+    o = allocObj(I.mem, 'kernel', t, t.size, '__cpu_online_mask', true, { sym: '__cpu_online_mask' });
+    o.cells.set(0, mkInt(ULONG, (1n << BigInt(I.k.cpus.length)) - 1n));
+    cpuMasks.set(I, o);
+  }
+  return { k: 'p', t: ptrTo(t), obj: o, off: 0 };
+}
 
 const funcNames = new WeakMap<Interp, Map<string, MemObj>>();
 /** `__func__`: one string object per function, like the compiler's static array. */

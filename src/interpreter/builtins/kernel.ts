@@ -537,6 +537,16 @@ export const kernelBuiltins: Family = {
     yield* raiseIrq(c.I.k, cpu, irq);
     return VOIDV;
   },
+  on_each_cpu: function* (c) {
+    const fn = yield* ev(c, 0);
+    const info = yield* ev(c, 1);
+    // Every other CPU by IPI in CPU order, then the local one with IRQs off (smp_call_function_many_cond()).
+    const k = c.I.k;
+    const me = k.cur.cpu.id;
+    for (const cpu of k.cpus) if (cpu.id !== me) yield* smpCall(k, cpu.id, fn, info);
+    yield* smpCall(k, me, fn, info);
+    return VOIDV;
+  },
   lab_raise_nmi: function* (c) {
     const cpu = yield* evNum(c, 0);
     const fn = yield* ev(c, 1);

@@ -235,3 +235,12 @@ void main(void) { raw_spin_lock(&a); raw_spin_unlock(&a); local_irq_disable(); l
     expect(a.ctx.stack.map((f) => f.fn).slice(0, 5)).toEqual(['_raw_spin_lock', 'nmi_handler', 'default_do_nmi', 'exc_nmi', 'asm_exc_nmi']);
   });
 });
+
+describe('all CPUs', () => {
+  it('on_each_cpu runs the function on every CPU (IPIs, then locally with IRQs off); for_each_cpu over cpu_online_mask', () => {
+    const { r } = record(`static int seen[8];
+static void f(void *info) { seen[smp_processor_id()] = 1 + in_irq(); }
+void main(void) { int cpu, s = 0; on_each_cpu(f, NULL, 1); for_each_cpu(cpu, cpu_online_mask) s = s * 10 + seen[cpu]; pr_info("%d %d\\n", s, num_online_cpus()); }`, { cpus: 4 });
+    expect(r.text).toBe('1222 4\n');
+  });
+});
