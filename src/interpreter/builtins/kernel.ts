@@ -122,7 +122,9 @@ export function* yieldCpu(I: Interp): Gen<void> {
   const k = I.k;
   if (k.cur.kind !== 'task' || preemptCount(k) !== 0) schedulingWhileAtomic(I);
   if (k.cur.kind !== 'task') return;
-  yield SLEEP;
+  // Give way for one virtual jiffy: others run first, and when nobody else can, time moves
+  // on, so `while (!done) schedule();` waiting for a sleeping task does make progress.
+  yield* pollSleep(I);
 }
 
 function schedulingWhileAtomic(I: Interp): void {
@@ -631,7 +633,7 @@ export const kernelBuiltins: Family = {
   },
   cond_resched: function* (c) {
     mightSleep(c.I.k, rcuDepthOf(c.I.k.cur.task));
-    if (c.I.k.cur.kind === 'task' && preemptCount(c.I.k) === 0) yield SLEEP;
+    if (c.I.k.cur.kind === 'task' && preemptCount(c.I.k) === 0) yield* pollSleep(c.I);
     return intOf(0);
   },
   might_sleep: function* (c) {

@@ -244,3 +244,13 @@ void main(void) { int cpu, s = 0; on_each_cpu(f, NULL, 1); for_each_cpu(cpu, cpu
     expect(r.text).toBe('1222 4\n');
   });
 });
+
+describe('schedule() polling loops', () => {
+  it('while (!flag) schedule(); makes progress while the setter sleeps', () => {
+    const { r } = record(`static int flag;
+static int setter(void *d) { msleep(20); WRITE_ONCE(flag, 1); return 0; }
+void main(void) { int spins = 0; kthread_run(setter, NULL, "setter"); while (!READ_ONCE(flag)) { spins++; schedule(); } pr_info("done after %d\\n", spins); }`);
+    expect(r.status).toBe('clean');
+    expect(r.text).toMatch(/^done after (19|20|21)\n$/);
+  });
+});
