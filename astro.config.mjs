@@ -49,6 +49,7 @@ export default defineConfig({
       customCss: ['./src/site/styles/lab.css'],
       components: {
         Sidebar: './src/site/components/overrides/Sidebar.astro',
+        Head: './src/site/components/overrides/Head.astro',
       },
       sidebar: [
         {
