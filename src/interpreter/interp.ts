@@ -27,10 +27,9 @@ import { formatSymbol } from '../events/format.ts';
 import { rcuSuspicious } from '../kernel/rcu.ts';
 import { rcuHeld as rcuAnyHeldOf } from './builtins/locks.ts';
 const rcuAnyHeld = (k: Kernel): boolean => rcuAnyHeldOf(k, 'any');
-import { addrOf, allocObj, objAt, VOIDV, type AggV, type FnV, type Memory, type MemObj, type PtrV, type Value } from './memory.ts';
+import { addrOf, allocObj, objAt, VOIDV, type FnV, type Memory, type MemObj, type PtrV, type Value } from './memory.ts';
 import { exprText } from './print.ts';
 import {
-  alignOf,
   BOOL,
   CHAR,
   CHARP,
@@ -1413,7 +1412,7 @@ export function stringObj(I: Interp, e: StringLit): MemObj {
 }
 
 /** Read a NUL-terminated string at a char pointer. */
-export function readString(I: Interp, p: Value): string | null {
+export function readString(_I: Interp, p: Value): string | null {
   if (p.k !== 'p' || !p.obj) return null;
   if (p.obj.str !== undefined) return p.obj.str.slice(p.off);
   let s = '';
@@ -1809,6 +1808,3 @@ export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: Source
   if (c && c.k === 'ret' && rt.k !== 'void') return convert(I, c.v, rt);
   return VOIDV;
 }
-
-export { alignOf, addrOf };
-export type { AggV };

@@ -32,7 +32,6 @@ import {
   taskRef,
   type Cpu,
   type Exec,
-  type ExecKind,
   type Gen,
   type Task,
   type TaskKind,
@@ -685,6 +684,3 @@ export function mightSleep(k: Kernel, rcuDepth: number, at?: string, api?: strin
 export function here(k: Kernel): { fn: string; pos?: SourcePos } {
   return innermostPos(k);
 }
-
-export { synth };
-export type { ExecKind };

@@ -87,7 +87,7 @@ function sizeOfElem(t: RType): number {
  * kernel would give it: static definition -> own class, per-CPU static ->
  * one shared class, anything else not yet initialised -> key `none`.
  */
-export function lockInst(k: Kernel, tbl: LockTable, p: PtrV, argText: string, wantType?: LockType, defPos?: SourcePos): LockInst | null {
+export function lockInst(_k: Kernel, tbl: LockTable, p: PtrV, argText: string, wantType?: LockType, defPos?: SourcePos): LockInst | null {
   if (!p.obj) return null;
   const existing = ext<LockInst>(p.obj, p.off);
   if (existing) return existing;

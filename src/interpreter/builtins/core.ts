@@ -8,7 +8,6 @@ import type { Gen } from '../../kernel/state.ts';
 import {
   accessEvent,
   containerOf,
-  convert,
   copyCells,
   evalLval,
   fieldOffset,
@@ -16,11 +15,10 @@ import {
   readString,
   resolveType,
   typeOfExpr,
-  ensureLayout,
   type CallCtx,
   type Ref,
 } from '../interp.ts';
-import { addrOf, objAt, VOIDV, type PtrV, type Value } from '../memory.ts';
+import { VOIDV, type PtrV, type Value } from '../memory.ts';
 import { CHAR, INT, LONG, ptrTo, sizeOf, ULL, ULONG, type IntRT, type RType } from '../rtypes.ts';
 import { boolOf, commonType, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
@@ -558,5 +556,3 @@ function* strcpyLike(c: CallCtx): Gen<Value> {
   writeString(c, d, s.slice(0, Math.max(0, n - 1)));
   return c.name === 'strscpy' ? mkInt(LONG, BigInt(Math.min(s.length, n - 1))) : d;
 }
-
-export { addrOf, objAt, convert, ensureLayout };

@@ -42,7 +42,7 @@ import { allocObj } from '../memory.ts';
 import { SLEEP, synthFrames, type Gen, type Task } from '../../kernel/state.ts';
 import { callValue, currentPtr, readString, syncTaskObj, type CallCtx, type Interp } from '../interp.ts';
 import { VOIDV, type MemObj, type PtrV, type Value } from '../memory.ts';
-import { findField, INT, ptrTo, ULONG, type IntRT } from '../rtypes.ts';
+import { findField, ptrTo, ULONG, type IntRT } from '../rtypes.ts';
 import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { rcuDepthOf, rcuHeld, lockTable } from './locks.ts';
 import { rcuSuspicious } from '../../kernel/rcu.ts';
@@ -617,7 +617,6 @@ export const kernelBuiltins: Family = {
     stopFlags.set(t, true);
     t.created = false;
     if (t.state === 'sleeping') t.state = 'runnable';
-    const me = c.I.k.cur.task;
     while (t.state !== 'dead' && c.I.k.cur.kind === 'task') {
       yield* pollSleep(c.I);
     }
@@ -1129,6 +1128,3 @@ function* tasklet(c: CallCtx): Gen<Value> {
   cpu.pendingSoftirq.push({ kind: 'tasklet', fn, arg, name: 'tasklet' });
   return VOIDV;
 }
-
-export { INT, intOf, evNum };
-export type { Kernel };

@@ -4,7 +4,7 @@
  * preempt_disable before lock_acquire(); lock_release() before the IRQ/BH
  * state is restored. Lockdep-only annotations touch no real lock state.
  */
-import type { LockType, ReadMode, TaskRef } from '../../events/types.ts';
+import type { LockType, ReadMode } from '../../events/types.ts';
 import {
   bhDisable,
   bhEnable,
@@ -40,7 +40,7 @@ import {
   type LockTable,
 } from '../../kernel/locks.ts';
 import { taskRef, type Gen, type Task } from '../../kernel/state.ts';
-import { argText, readString, type CallCtx, type Interp } from '../interp.ts';
+import { argText, readString, type CallCtx } from '../interp.ts';
 import { VOIDV, type Value } from '../memory.ts';
 import { ULONG } from '../rtypes.ts';
 import { boolOf, intOf, mkInt, truthy } from '../values.ts';
@@ -663,5 +663,3 @@ function localUnlock(irq: Irq) {
     return VOIDV;
   };
 }
-
-export type { TaskRef, Interp };

@@ -5,7 +5,7 @@
  */
 import { formatAddr } from '../../events/format.ts';
 import type { ListOp } from '../../events/types.ts';
-import { ctxNow, emit, listening, mightSleep, printk, sanitizerReport, StopRun, warn, warnOnce } from '../../kernel/kernel.ts';
+import { ctxNow, emit, listening, mightSleep, sanitizerReport, StopRun, warn, warnOnce } from '../../kernel/kernel.ts';
 import { acquireEvent, globalMap, releaseEvent } from '../../kernel/locks.ts';
 import type { Gen } from '../../kernel/state.ts';
 import { exprText } from '../print.ts';
@@ -13,7 +13,7 @@ import * as interpMod from '../interp.ts';
 import { load, type CallCtx, type Interp, type Ref } from '../interp.ts';
 import { addrOf, allocObj, VOIDV, type PtrV, type Value } from '../memory.ts';
 import { CHAR, INT, LONG, ptrTo, ULONG, type IntRT, type RType } from '../rtypes.ts';
-import { boolOf, intOf, mkInt, toBig, truthy } from '../values.ts';
+import { boolOf, intOf, mkInt, toBig } from '../values.ts';
 import { storeMarked } from './core.ts';
 import { lockTable, rcuDepthOf } from './locks.ts';
 import { arg, ev, evInt, evNum, evPtr, store, type Family } from './util.ts';
@@ -180,7 +180,7 @@ function* listReplace(c: CallCtx, init: boolean, rcu: boolean): Gen<Value> {
 
 // --- hlist ---------------------------------------------------------------------
 
-function hfield(I: Interp, p: Value, off: number, t: RType): Ref {
+function hfield(_I: Interp, p: Value, off: number, t: RType): Ref {
   if (p.k !== 'p') return { obj: null, off: 0, t, addr: toBig(p) + BigInt(off) };
   return { obj: p.obj, off: p.off + off, t, addr: p.obj ? undefined : (p.addr ?? 0n) + BigInt(off) };
 }
@@ -317,7 +317,7 @@ export function hasRcuWork(I: Interp): boolean {
 
 // --- refcount_t / atomics ------------------------------------------------------------
 
-function counterRef(c: CallCtx, p: PtrV, t: IntRT): Ref {
+function counterRef(_c: CallCtx, p: PtrV, t: IntRT): Ref {
   return { obj: p.obj, off: p.off, t, addr: p.obj ? undefined : p.addr, uninit: p.uninit };
 }
 
