@@ -108,7 +108,11 @@ export interface ListState {
   loc: LocState;
   label: string;
   addr: bigint;
-  /** Latest write per code site, to name writers when `_rcu` and plain primitives are mixed. */
+  /**
+   * Latest write per code site, to name writers when `_rcu` and plain
+   * primitives are mixed. Only writes once the list is shared: the owner's
+   * setup before publication may use plain primitives on an RCU list.
+   */
   writers: Map<number, AccessRec>;
   /** How many of `writers` use the _rcu primitives, and how many do not. */
   rcuWriters: number;
