@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SchedPolicy } from '../../../src/kernel/sched.ts';
 import { record, summary } from './helpers.ts';
 
 const S = (src: string) => summary(record(src).events, true);
@@ -252,5 +253,23 @@ static int setter(void *d) { msleep(20); WRITE_ONCE(flag, 1); return 0; }
 void main(void) { int spins = 0; kthread_run(setter, NULL, "setter"); while (!READ_ONCE(flag)) { spins++; schedule(); } pr_info("done after %d\\n", spins); }`);
     expect(r.status).toBe('clean');
     expect(r.text).toMatch(/^done after (19|20|21)\n$/);
+  });
+});
+
+describe('the scheduler is a replaceable part', () => {
+  it('a custom SchedPolicy (newest runnable first) changes the interleaving', () => {
+    const src = `static int thr(void *d) { pr_info("%s\\n", current->comm); return 0; }
+void main(void) { kthread_run(thr, NULL, "a"); kthread_run(thr, NULL, "b"); kthread_run(thr, NULL, "c"); }`;
+    expect(record(src).r.text).toBe('a\nb\nc\n');
+    const lifo: SchedPolicy = {
+      pick(k) {
+        for (let i = k.tasks.length - 1; i >= 0; i--) {
+          const t = k.tasks[i]!;
+          if (t.state === 'runnable' && !t.created && t.gen) return t;
+        }
+        return null;
+      },
+    };
+    expect(record(src, { policy: lifo }).r.text).toBe('c\nb\na\n');
   });
 });
