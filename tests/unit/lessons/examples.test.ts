@@ -61,7 +61,7 @@ const EXPECT: Record<string, Expect> = {
     quotes: ['  &p->pi_lock --> &rq->__lock --> &per_cpu(wakeup_vcpus_on_cpu_lock, cpu)', '(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu)){-...}-{2:2}'],
   },
   'vgic-race.c': {
-    headers: ['BUG: KCSAN: data-race in main / vcpu0_fold', 'BUG: KCSAN: data-race in vcpu0_fold / vcpu1_disable_lpis'],
+    headers: ['BUG: KCSAN: data-race in vcpu0_fold / vcpu1_disable_lpis'],
     quotes: ['fold: 3 interrupts on the ap_list'],
   },
 };
