@@ -466,6 +466,8 @@ export function* hardirq(k: Kernel, cpu: Cpu, entry: Frame[], exitApi: string, t
       irqEvent(k, 'hardirqs_on', exitApi);
     }
   });
+  // Interrupts raised on this CPU while it was serving this one come in now.
+  if (cpu.irqsOn && cpu.hardirq === 0 && cpu.pendingIrqs.length > 0) yield* deliverPending(k, cpu);
 }
 
 /** An NMI on `cpu`: delivered whatever the IRQ state; nmi_enter() counts as hard IRQ too, lockdep is told only of the NMI. */

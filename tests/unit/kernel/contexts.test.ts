@@ -273,3 +273,12 @@ void main(void) { kthread_run(thr, NULL, "a"); kthread_run(thr, NULL, "b"); kthr
     expect(record(src, { policy: lifo }).r.text).toBe('c\nb\na\n');
   });
 });
+
+describe('interrupts raised inside interrupts', () => {
+  it('an IRQ raised by an IPI handler on its own CPU is delivered after the IPI returns', () => {
+    const { r } = record(`static irqreturn_t h(int irq, void *d) { pr_info("irq on cpu%d\\n", smp_processor_id()); return IRQ_HANDLED; }
+static void ipi(void *info) { lab_raise_irq(2, 6); pr_info("ipi done\\n"); }
+void main(void) { request_irq(6, h, 0, "h", NULL); smp_call_function_single(2, ipi, NULL, 1); pr_info("main\\n"); }`);
+    expect(r.text).toBe('ipi done\nirq on cpu2\nmain\n');
+  });
+});
