@@ -201,6 +201,8 @@ export function listening(k: Kernel): boolean {
 // Tasks
 
 export function createTask(k: Kernel, comm: string, kind: TaskKind, cpu: number, bottom: Frame[]): Task {
+  // The entry task is pid 1006 (as in the klist thread's rngd/1006); others count from 1000 around it.
+  if (kind !== 'main' && k.nextPid === 1006) k.nextPid++;
   const pid = kind === 'main' ? 1006 : k.nextPid++;
   const c = k.cpus[cpu % k.cpus.length]!;
   const t: Task = {

@@ -282,3 +282,11 @@ void main(void) { request_irq(6, h, 0, "h", NULL); smp_call_function_single(2, i
     expect(r.text).toBe('ipi done\nirq on cpu2\nmain\n');
   });
 });
+
+describe('pids', () => {
+  it('kthread pids never collide with the entry task (1006)', () => {
+    const { r } = record(`static int thr(void *d) { return 0; }
+void main(void) { for (int i = 0; i < 8; i++) { struct task_struct *t = kthread_run(thr, NULL, "t%d", i); pr_info("%d\\n", t->pid); } }`);
+    expect(r.text.trim().split('\n').map(Number)).toEqual([1000, 1001, 1002, 1003, 1004, 1005, 1007, 1008]);
+  });
+});
