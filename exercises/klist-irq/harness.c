@@ -24,6 +24,7 @@ static int kernel_init(void *arg)
 static int rngd(void *arg)
 {
 	lab_raise_irq(smp_processor_id(), DMAR_IRQ);	/* the I/O page fault */
+	flush_scheduled_work();		/* a dump deferred to a workqueue has run by now */
 	lab_check(READ_ONCE(dmar0.ptes_dumped) == 4, "the fault dump still prints the PTEs");
 	return 0;
 }

@@ -12,8 +12,64 @@ export interface BlindingFinding {
   message: string;
 }
 
+/** What an exercise lets the learner tell lockdep (the not-blinded check's options). */
+export interface BlindingAllowance {
+  /** Subclasses a class may use beyond 0, by class name without `/N`. */
+  subclasses?: Record<string, number[]>;
+  /** Functions in which a class may be taken in a non-zero subclass (absent: anywhere). */
+  subclassSites?: Record<string, string[]>;
+  /** Classes the learner may annotate by hand (lock_acquire(), spin_acquire(), ...). Default: the classes in `subclasses`. */
+  annotate?: string[];
+}
+
 export interface BlindingObserver extends EventObserver {
-  findings(allowed: Record<string, number[]>): BlindingFinding[];
+  findings(allowed: Record<string, number[]>, more?: Omit<BlindingAllowance, 'subclasses'>): BlindingFinding[];
+}
+
+/**
+ * The raw lockdep annotations: they tell lockdep about an acquisition or a
+ * release that did not happen (or hide one that did), so in the learner's
+ * files they are only allowed on the classes an exercise names.
+ */
+export const ANNOTATION_APIS: ReadonlySet<string> = new Set([
+  'lock_acquire',
+  'lock_release',
+  'spin_acquire',
+  'spin_acquire_nest',
+  'spin_release',
+  'rwlock_acquire',
+  'rwlock_acquire_read',
+  'rwlock_release',
+  'mutex_acquire',
+  'mutex_acquire_nest',
+  'mutex_release',
+  'rwsem_acquire',
+  'rwsem_acquire_read',
+  'rwsem_release',
+  'lock_map_acquire',
+  'lock_map_acquire_read',
+  'lock_map_acquire_try',
+  'lock_map_release',
+  'lock_acquire_exclusive',
+  'lock_acquire_shared',
+  'lock_acquire_shared_recursive',
+  'lock_set_subclass',
+]);
+
+/** Why a context helper is not a fix, whichever spelling the learner used. */
+export function contextHelperMessage(name: string): string {
+  const leave = /exit|_on\b/i.test(name);
+  const what = /nmi/i.test(name) ? 'NMI' : /soft/i.test(name) ? 'softirq' : 'interrupt';
+  const selftest = /^(hard|soft)irq_(enter|exit)$/i.test(name);
+  const who = selftest ? "lib/locking-selftest.c's way" : "the kernel's interrupt entry code's way";
+  return leave
+    ? `${name}() is ${who} to step out of a context; a driver cannot leave its ${what} handler — lockdep stops seeing the context the code really runs in. Fix the locking instead`
+    : `${name}() is ${who} to enter a context; real code does not choose its context — lockdep would check the code in a context it never runs in. Fix the locking instead`;
+}
+
+function innerFn(stack: Stack): string | undefined {
+  for (const f of stack) if (f.pos && !f.synthetic) return f.fn;
+  return undefined;
 }
 
 function sitePos(stack: Stack): SourcePos | undefined {
@@ -33,11 +89,44 @@ function baseClass(name: string): string {
  */
 export function blindingObserver(editable: ReadonlySet<string> = new Set()): BlindingObserver {
   const found: BlindingFinding[] = [];
-  // class name -> subclass -> first site
-  const subclasses = new Map<string, Map<number, SourcePos | undefined>>();
+  // class name -> subclass -> function -> first site
+  const subclasses = new Map<string, Map<number, Map<string, SourcePos | undefined>>>();
+  // class name -> function -> first hand annotation there, in the learner's files
+  const annotated = new Map<string, Map<string, { pos: SourcePos; api: string }>>();
+  const annotation = (e: { api: string; lock: { name: string }; ctx: { stack: Stack } }) => {
+    if (!ANNOTATION_APIS.has(e.api)) return;
+    const pos = learnerSite(e.ctx.stack);
+    if (!pos) return;
+    const cls = baseClass(e.lock.name);
+    let byFn = annotated.get(cls);
+    if (!byFn) annotated.set(cls, (byFn = new Map()));
+    const fn = innerFn(e.ctx.stack) ?? '?';
+    if (!byFn.has(fn)) byFn.set(fn, { pos, api: e.api });
+  };
+  const learnerSite = (stack: Stack): SourcePos | undefined => {
+    const pos = sitePos(stack);
+    return pos && editable.has(pos.file) ? pos : undefined;
+  };
   return {
     event(e: KernelEvent) {
       switch (e.kind) {
+        case 'hardirq_enter':
+        case 'hardirq_exit':
+        case 'softirq_enter':
+        case 'softirq_exit':
+        case 'nmi_enter':
+        case 'nmi_exit': {
+          // Real interrupts enter through synthetic entry frames; a context
+          // switch whose innermost frame is learner code is a helper call.
+          const top = e.ctx.stack[0];
+          if (!top || top.synthetic || !top.pos || !editable.has(top.pos.file)) break;
+          if (!found.some((f) => f.pos?.file === top.pos!.file && f.pos?.line === top.pos!.line))
+            found.push({ pos: top.pos, message: contextHelperMessage(e.kind) });
+          break;
+        }
+        case 'release':
+          annotation(e);
+          break;
         case 'lockdep_off':
           if (!found.some((f) => f.message.startsWith('lockdep_off()')))
             found.push({ pos: sitePos(e.ctx.stack), message: 'lockdep_off() hides every lock this task takes from lockdep' });
@@ -51,21 +140,55 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
           break;
         }
         case 'acquire': {
+          annotation(e);
           if (e.subclass === 0 || !e.check) break;
           const cls = baseClass(e.lock.name);
           let m = subclasses.get(cls);
           if (!m) subclasses.set(cls, (m = new Map()));
-          if (!m.has(e.subclass)) m.set(e.subclass, sitePos(e.ctx.stack));
+          let byFn = m.get(e.subclass);
+          if (!byFn) m.set(e.subclass, (byFn = new Map()));
+          const fn = innerFn(e.ctx.stack) ?? '?';
+          if (!byFn.has(fn)) byFn.set(fn, sitePos(e.ctx.stack));
           break;
         }
       }
     },
-    findings(allowed) {
+    findings(allowed, more = {}) {
       const out = [...found];
+      const mayAnnotate = more.annotate ?? Object.keys(allowed);
+      for (const [cls, byFn] of annotated) {
+        const sites = more.subclassSites?.[cls];
+        for (const [fn, { pos, api }] of byFn) {
+          if (!mayAnnotate.includes(cls))
+            out.push({
+              pos,
+              message: `${api}() on ${cls}: a hand-made lockdep annotation tells lockdep about a lock operation that did not happen (or hides one that did) — this exercise needs no annotation on ${cls}; fix the locking instead`,
+            });
+          else if (sites && !sites.includes(fn))
+            out.push({
+              pos,
+              message: `${api}() on ${cls} in ${fn}(): this exercise annotates ${cls} only in ${sites.map((s) => `${s}()`).join(' and ')}; an annotation elsewhere changes what lockdep believes is held where`,
+            });
+          else continue;
+          break; // one finding per class is enough to explain it
+        }
+      }
       for (const [cls, subs] of subclasses) {
         const ok = allowed[cls] ?? [];
-        for (const [sub, pos] of subs) {
-          if (ok.includes(sub)) continue;
+        const sites = more.subclassSites?.[cls];
+        for (const [sub, byFn] of subs) {
+          if (ok.includes(sub)) {
+            if (!sites) continue;
+            for (const [fn, pos] of byFn) {
+              if (sites.includes(fn)) continue;
+              out.push({
+                pos,
+                message: `${cls} taken in subclass ${sub} in ${fn}(): that subclass stands for the context of ${sites.map((s) => `${s}()`).join(' and ')}; taking it elsewhere makes lockdep compare the wrong contexts and stop comparing the ones that can really race`,
+              });
+            }
+            continue;
+          }
+          const pos = byFn.values().next().value;
           out.push({
             pos,
             message: ok.length
@@ -79,8 +202,18 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
   };
 }
 
+/**
+ * lib/locking-selftest.c's context helpers and the entry/exit hooks behind
+ * them: the self-test uses them to fake a context; learner code calling them
+ * inside a real handler makes lockdep believe it left (or entered) one.
+ * (HARDIRQ_DISABLE() & co are only local_irq_disable(): real code does that.)
+ */
+const CONTEXT_HELPERS =
+  /\b(hardirq_enter|hardirq_exit|softirq_enter|softirq_exit|HARDIRQ_ENTER|HARDIRQ_EXIT|SOFTIRQ_ENTER|SOFTIRQ_EXIT|nmi_enter|nmi_exit|irq_enter|irq_exit|irq_enter_rcu|irq_exit_rcu|__irq_enter|__irq_exit|lockdep_hardirq_enter|lockdep_hardirq_exit|lockdep_softirq_enter|lockdep_softirq_exit|lockdep_hardirq_threaded|lockdep_hardirqs_on|lockdep_hardirqs_off|lockdep_hardirqs_on_prepare|trace_hardirqs_on|trace_hardirqs_off)\s*\(/g;
+
 const FORBIDDEN: { re: RegExp; message: string }[] = [
   { re: /\blockdep_off\s*\(/g, message: 'lockdep_off() switches lockdep off for this task: the splat goes away, and so does every future one' },
+  { re: /\blockdep_on\s*\(/g, message: 'lockdep_on() only undoes a lockdep_off(): this exercise needs neither' },
   { re: /\blockdep_set_novalidate_class\s*\(/g, message: 'lockdep_set_novalidate_class() puts the lock in a class lockdep never validates' },
   { re: /\blockdep_set_notrack_class\s*\(/g, message: 'lockdep_set_notrack_class() hides the lock from lockdep entirely' },
   { re: /\bdebug_locks_off\s*\(/g, message: 'debug_locks_off() turns the lock validator off' },
@@ -98,14 +231,28 @@ export function posAt(file: string, text: string, offset: number): SourcePos {
   return { file, line, col: offset - last };
 }
 
-/** Calls in the learner's files that blind lockdep, whether or not they ran. */
-export function scanSource(files: readonly SourceFile[]): BlindingFinding[] {
+const ANNOTATION_CALL = new RegExp(`\\b(${[...ANNOTATION_APIS].join('|')})\\s*\\(`, 'g');
+
+/**
+ * Calls in the learner's files that blind lockdep, whether or not they ran.
+ * `annotate`: whether the exercise lets the learner annotate any class by
+ * hand; if not, every raw annotation call is a finding (the run tells which
+ * class otherwise).
+ */
+export function scanSource(files: readonly SourceFile[], opts: { annotate?: boolean } = {}): BlindingFinding[] {
   const out: BlindingFinding[] = [];
+  const rules = [
+    ...FORBIDDEN.map((r) => ({ re: r.re, message: (_: string) => r.message })),
+    { re: CONTEXT_HELPERS, message: contextHelperMessage },
+    ...(opts.annotate
+      ? []
+      : [{ re: ANNOTATION_CALL, message: (n: string) => `${n}() is a hand-made lockdep annotation: it tells lockdep about a lock operation that did not happen (or hides one that did) — this exercise needs none; fix the locking instead` }]),
+  ];
   for (const f of files) {
     const code = codeOnly(f.text);
-    for (const { re, message } of FORBIDDEN) {
+    for (const { re, message } of rules) {
       re.lastIndex = 0;
-      for (let m = re.exec(code); m; m = re.exec(code)) out.push({ pos: posAt(f.path, f.text, m.index), message });
+      for (let m = re.exec(code); m; m = re.exec(code)) out.push({ pos: posAt(f.path, f.text, m.index), message: message(m[1] ?? m[0].replace(/\s*\($/, '')) });
     }
   }
   return out;

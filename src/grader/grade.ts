@@ -37,7 +37,7 @@ const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
   memory: 'no list corruption, use-after-free, double free or refcount error',
   warnings: 'no WARN, BUG, failed lockdep_assert or sleeping-in-atomic splat',
   functional: "every lab_check() in the harness runs and passes: the fix still does the work",
-  'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses',
+  'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses, no faked contexts or hand-made annotations',
   'must-report': 'lockdep still catches a known-bad variant of the environment',
 };
 
@@ -224,10 +224,18 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
         checks.push(functionalCheck(spec.name, spec.expect, program, exercise, main));
         break;
       case 'not-blinded': {
-        const found = [...scanSource(program.filter((f) => editable.has(f.path))), ...blind.findings(spec.subclasses ?? {})];
+        const allowed = spec.subclasses ?? {};
+        const annotate = spec.annotate ?? Object.keys(allowed);
+        const found = [
+          ...scanSource(
+            program.filter((f) => editable.has(f.path)),
+            { annotate: annotate.length > 0 },
+          ),
+          ...blind.findings(allowed, { annotate, ...(spec.subclassSites ? { subclassSites: spec.subclassSites } : {}) }),
+        ];
         const seen = new Set<string>();
         const uniq = found.filter((f) => {
-          const k = `${f.pos?.file}:${f.pos?.line}:${f.message.slice(0, 20)}`;
+          const k = `${f.pos?.file}:${f.pos?.line}:${f.message.slice(0, 20).toLowerCase()}`;
           return seen.has(k) ? false : (seen.add(k), true);
         });
         checks.push({

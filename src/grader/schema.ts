@@ -283,7 +283,7 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
       return { kind, name, expect };
     }
     case 'not-blinded': {
-      f.unknownKeys(c, ['kind', 'name', 'subclasses'], p);
+      f.unknownKeys(c, ['kind', 'name', 'subclasses', 'subclassSites', 'annotate'], p);
       const subclasses: Record<string, number[]> = {};
       if (c.subclasses !== undefined) {
         if (!f.isObj(c.subclasses)) f.err(`${p}.subclasses`, 'must be { "<class name>": [1, ...] }');
@@ -294,7 +294,25 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
             else subclasses[cls] = subs as number[];
           }
       }
-      return { kind, name, subclasses };
+      const out: CheckSpec = { kind, name, subclasses };
+      if (c.subclassSites !== undefined) {
+        const sites: Record<string, string[]> = {};
+        if (!f.isObj(c.subclassSites)) f.err(`${p}.subclassSites`, 'must be { "<class name>": ["function", ...] }');
+        else
+          for (const [cls, fns] of Object.entries(c.subclassSites)) {
+            if (!Array.isArray(fns) || !fns.length || !fns.every((x) => typeof x === 'string' && IDENT.test(x)))
+              f.err(`${p}.subclassSites.${cls}`, 'must be a non-empty list of function names');
+            else if (!(cls in subclasses)) f.err(`${p}.subclassSites.${cls}`, `names a class that "subclasses" does not list`);
+            else sites[cls] = fns as string[];
+          }
+        out.subclassSites = sites;
+      }
+      if (c.annotate !== undefined) {
+        if (!Array.isArray(c.annotate) || !c.annotate.every((x) => typeof x === 'string' && x.trim() !== ''))
+          f.err(`${p}.annotate`, 'must be a list of class names, e.g. ["&rq->__lock"]');
+        else out.annotate = c.annotate as string[];
+      }
+      return out;
     }
     case 'must-report': {
       f.unknownKeys(c, ['kind', 'name', 'variant', 'expect', 'message'], p);

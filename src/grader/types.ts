@@ -49,6 +49,13 @@ export type CheckSpec =
       name: string;
       /** Subclasses a class may use beyond 0, by printed class name (without `/N`). */
       subclasses?: Record<string, number[]>;
+      /** Functions in which a class may be taken in those subclasses (absent: anywhere), by class name. */
+      subclassSites?: Record<string, string[]>;
+      /**
+       * Classes the learner's files may annotate by hand (lock_acquire(),
+       * spin_acquire(), lock_map_acquire(), ...). Absent: the classes named in `subclasses`.
+       */
+      annotate?: string[];
     }
   | {
       kind: 'must-report';

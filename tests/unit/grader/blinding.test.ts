@@ -69,3 +69,60 @@ describe('blinding observer', () => {
     expect(f.map((x) => x.pos?.line)).toEqual([3, 6]);
   });
 });
+
+describe('faked contexts and hand-made annotations', () => {
+  const hardirqCtx = (file: string, line: number, synthetic: boolean): EventContext => ({
+    ...ctx(line),
+    stack: synthetic
+      ? [{ fn: 'asm_common_interrupt', offset: 0, size: 1, synthetic: true }, { fn: 'g', pos: { file, line, col: 2 }, offset: 0, size: 1 }]
+      : [{ fn: 'g', pos: { file, line, col: 2 }, offset: 0, size: 1 }],
+  });
+
+  it('flags the self-test context helpers in every spelling, but not local_irq_*()', () => {
+    const text = 'void f(void)\n{\n\thardirq_exit();\n\tSOFTIRQ_ENTER();\n\tnmi_enter();\n\tlocal_irq_disable();\n\tlocal_bh_disable();\n}\n';
+    const found = scanSource([{ path: 'a.c', text }]);
+    expect(found.map((f) => f.pos?.line)).toEqual([3, 4, 5]);
+    expect(found[0].message).toContain("lib/locking-selftest.c's way to step out of a context");
+    expect(found[0].message).toContain('Fix the locking instead');
+  });
+
+  it('flags raw annotations in the source only when the exercise allows none', () => {
+    const text = 'void f(struct x *x)\n{\n\tspin_acquire(&x->l.dep_map, 1, 0, _RET_IP_);\n\tlock_map_release(&x->map);\n}\n';
+    expect(scanSource([{ path: 'a.c', text }]).map((f) => f.pos?.line)).toEqual([3, 4]);
+    expect(scanSource([{ path: 'a.c', text }], { annotate: true })).toEqual([]);
+  });
+
+  it("flags a context switch made by the learner's own call, not one from a real interrupt or the harness", () => {
+    const o = blindingObserver(new Set(['a.c']));
+    o.event({ kind: 'hardirq_exit', ctx: hardirqCtx('a.c', 7, false) });
+    o.event({ kind: 'hardirq_enter', ctx: hardirqCtx('a.c', 9, true) });
+    o.event({ kind: 'softirq_enter', ctx: hardirqCtx('harness.c', 3, false) });
+    const f = o.findings({});
+    expect(f.map((x) => x.pos?.line)).toEqual([7]);
+    expect(f[0].message).toMatch(/^hardirq_exit\(\)/);
+  });
+
+  it('flags hand annotations on classes the exercise does not name, in learner files only', () => {
+    const o = blindingObserver(new Set(['a.c']));
+    o.event({ ...acq('&rq->__lock', 0, 4), api: 'lock_acquire' });
+    o.event({ kind: 'release', ctx: ctx(5), lock: lock('w'), api: 'spin_release' });
+    const env = { ...acq('&rq->__lock', 0, 6), api: 'lock_map_acquire', ctx: { ...ctx(6), stack: [{ fn: 'h', pos: { file: 'env.c', line: 6, col: 1 }, offset: 0, size: 1 }] } };
+    o.event(env);
+    expect(o.findings({}).map((x) => x.pos?.line)).toEqual([4, 5]);
+    expect(o.findings({ w: [1] }).map((x) => x.pos?.line)).toEqual([4]);
+    expect(o.findings({}, { annotate: ['w', '&rq->__lock'] })).toEqual([]);
+  });
+
+  it('restricts allowed subclasses and annotations to the listed functions', () => {
+    const at = (fn: string, line: number): EventContext => ({ ...ctx(line), stack: [{ fn, pos: { file: 'a.c', line, col: 2 }, offset: 0, size: 1 }] });
+    const o = blindingObserver(new Set(['a.c']));
+    o.event({ ...acq('w', 1, 3), ctx: at('sched_out', 3) });
+    o.event({ ...acq('w', 1, 8), ctx: at('wakeup_handler', 8) });
+    o.event({ ...acq('w', 1, 12), ctx: at('sched_in', 12), api: 'spin_acquire' });
+    expect(o.findings({ w: [1] })).toEqual([]);
+    const f = o.findings({ w: [1] }, { subclassSites: { w: ['sched_out', 'sched_in'] } });
+    expect(f.map((x) => x.pos?.line)).toEqual([8]);
+    expect(f[0].message).toContain('wakeup_handler()');
+    expect(o.findings({ w: [1] }, { subclassSites: { w: ['sched_out', 'wakeup_handler'] } }).map((x) => x.pos?.line)).toEqual([12, 12]);
+  });
+});

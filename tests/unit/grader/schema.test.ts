@@ -77,6 +77,14 @@ describe('exercise folder validation', () => {
     expect(errorsFor(meta, { 'variants/bad/harness.c': '' })).toEqual([]);
     expect(errorsFor(meta, { 'variants/bad/code.c': '' })[0]).toContain('variants/bad/ may only contain harness.c');
   });
+
+  it('validates not-blinded subclass sites and annotation classes', () => {
+    const nb = (extra: object) => ({ ...good, checks: [...good.checks, { kind: 'not-blinded', name: 'nb', subclasses: { w: [1] }, ...extra }] });
+    expect(errorsFor(nb({ subclassSites: { w: ['sched_out'] }, annotate: ['w'] }))).toEqual([]);
+    expect(errorsFor(nb({ subclassSites: { v: ['f'] } }))[0]).toContain('field "checks[1].subclassSites.v": names a class that "subclasses" does not list');
+    expect(errorsFor(nb({ subclassSites: { w: [] } }))[0]).toContain('field "checks[1].subclassSites.w": must be a non-empty list of function names');
+    expect(errorsFor(nb({ annotate: 'w' }))[0]).toContain('field "checks[1].annotate": must be a list of class names');
+  });
 });
 
 describe('buildCatalog', () => {

@@ -51,6 +51,14 @@ bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu)
 
 void kvm_vcpu_wake_up(struct kvm_vcpu *vcpu)
 {
+	/*
+	 * From the wakeup vector, the vCPU is only known to exist while its
+	 * CPU's wakeup list lock is held: sched-in takes that lock to leave
+	 * the list, and only then may the vCPU run, block elsewhere or go away.
+	 */
+	if (in_hardirq())
+		lab_check(lockdep_is_held(&per_cpu(wakeup_vcpus_on_cpu_lock, smp_processor_id())),
+			  "the wakeup handler wakes a vCPU while it holds the wakeup list lock");
 	if (try_to_wake_up(vcpu->task))
 		vcpu->wakeups++;
 }
