@@ -39,6 +39,12 @@ const SIMPLE_DEFINES: Record<string, (pos: SourcePos) => TypeNode> = {
 
 export const DEFINE_MACROS = new Set([...Object.keys(SIMPLE_DEFINES), 'DEFINE_PER_CPU', 'DECLARE_PER_CPU', 'DECLARE_BITMAP']);
 
+/** Keywords that start a statement or an expression, never a declaration. */
+export const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  'if', 'else', 'while', 'do', 'for', 'switch', 'case', 'default', 'break', 'continue', 'return', 'goto', 'sizeof',
+  'asm', '__asm__', '__asm', '_Alignof', '__alignof__', 'alignof',
+]);
+
 const STORAGE_WORDS = new Set(['static', 'extern', 'inline', '__inline', '__inline__', '__always_inline', 'const', 'volatile']);
 
 /** Does a declaration start here (as opposed to an expression statement)? */
@@ -46,6 +52,8 @@ export function isDeclStart(p: Parser): boolean {
   const t = peek(p);
   if (t.kind !== 'ident') return false;
   const w = t.text;
+  // A statement keyword never names a type: `return r;` must not read as "r of type return".
+  if (STATEMENT_KEYWORDS.has(w)) return false;
   if (TYPE_KEYWORDS.has(w) || w === 'struct' || w === 'union' || w === 'enum' || w === 'typedef') return true;
   if (w === 'typeof' || w === '__typeof__' || w === '__typeof') return true;
   if (STORAGE_WORDS.has(w) || IGNORED_WORDS.has(w)) return true;

@@ -99,6 +99,8 @@ function parseBlockItem(p: Parser): Stmt[] {
   return [parseStatement(p)];
 }
 
+const GUARD_WORDS = new Set(['scoped_guard', 'guard']);
+
 const RESERVED_STMT = new Set(['if', 'else', 'while', 'do', 'for', 'switch', 'case', 'default', 'break', 'continue', 'return', 'goto', 'sizeof', 'asm', '__asm__', '__asm']);
 
 function localDeclaration(p: Parser): Stmt[] {
@@ -124,9 +126,10 @@ function localDeclaration(p: Parser): Stmt[] {
   return out;
 }
 
+/** `identifier ':'` (a keyword is never a label; `default:` is its own statement). */
 function isLabel(p: Parser): boolean {
   const t = peek(p);
-  return t.kind === 'ident' && !RESERVED.has(t.text) && at(p, ':', 1) && t.text !== 'default';
+  return t.kind === 'ident' && !RESERVED.has(t.text) && t.text !== 'default' && at(p, ':', 1) && !at(p, ':', 2);
 }
 
 export function parseStatement(p: Parser): Stmt {
@@ -143,7 +146,7 @@ export function parseStatement(p: Parser): Stmt {
     if (isLabel(p)) {
       p.i += 2;
       if (at(p, '}')) return { kind: 'Labeled', pos, label: t.text, stmt: { kind: 'Empty', pos: peek(p).pos } };
-      if (isDeclStart(p) && !FOR_EACH_MACROS.has(peek(p).text)) {
+      if (!isLabel(p) && isDeclStart(p) && !FOR_EACH_MACROS.has(peek(p).text) && !(GUARD_WORDS.has(peek(p).text) && at(p, '(', 1))) {
         // C23 allows a declaration after a label; give it its own statement.
         const items = localDeclaration(p);
         const stmt: Stmt = items.length === 1 ? items[0] : { kind: 'Block', pos: items[0].pos, items, end: items[items.length - 1].pos };
