@@ -443,8 +443,20 @@ export function mountExercise(root: HTMLElement): void {
         const box = h('div', { class: 'lab-ex-diff' });
         body.append(box);
         const { monaco } = monacoRef;
-        const diff = monaco.editor.createDiffEditor(box, { readOnly: true, originalEditable: false, automaticLayout: true, renderSideBySide: true, minimap: { enabled: false }, scrollBeyondLastLine: false });
+        const diff = monaco.editor.createDiffEditor(box, {
+          readOnly: true,
+          originalEditable: false,
+          automaticLayout: true,
+          renderSideBySide: true,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          originalAriaLabel: `${f.path}: your code (read-only copy)`,
+          modifiedAriaLabel: `${f.path}: reference solution (read-only)`,
+        });
         diff.setModel({ original: monaco.editor.createModel(mine, 'c'), modified: monaco.editor.createModel(f.text, 'c') });
+        // The diff options' aria labels do not reach Monaco's edit context; the inner editors' own option does.
+        diff.getOriginalEditor().updateOptions({ ariaLabel: `${f.path}: your code (read-only copy)` });
+        diff.getModifiedEditor().updateOptions({ ariaLabel: `${f.path}: reference solution (read-only)` });
       } else {
         body.append(h('div', { class: 'lab-ex-diff-plain' }, h('pre', { 'aria-label': 'your code', tabindex: '0' }, mine), h('pre', { 'aria-label': 'reference solution', tabindex: '0' }, f.text)));
       }

@@ -5,6 +5,7 @@
  * endless loop ends with a message while the page stays responsive, and a
  * phone gets the plain editor.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -101,6 +102,9 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     // After a pass the solution opens without a warning dialog, beside the learner's code.
     await page.locator('.lab-ex-show-solution').click();
     await page.locator('.lab-ex-solution .monaco-diff-editor').waitFor({ timeout: 10_000 });
+    // The workbench with its results, checks and the diff open is still accessible.
+    const axe = await new AxeBuilder({ page }).exclude('.monaco-editor .view-lines').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
     expect(await editorText(page)).toBe(fixed);
     await shot(page, `exercise-${SLUG}-pass`);
     // The sidebar marks the exercise solved.
@@ -202,6 +206,26 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     await page.close();
   });
 
+  it('says so when storage is full, and keeps the text in the editor', async () => {
+    const page = await s.context.newPage();
+    // Every write to local storage fails as a full quota does.
+    await page.addInitScript(() => {
+      const real = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (k: string, v: string) {
+        if (k.includes(':draft:')) throw new DOMException('full', 'QuotaExceededError');
+        return real.call(this, k, v);
+      };
+    });
+    await openExercise(page);
+    await waitMonaco(page);
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('// unsaved\n');
+    await page.locator('.lab-notice-error', { hasText: 'full' }).waitFor({ timeout: 5000 });
+    expect(await editorText(page)).toMatch(/^\/\/ unsaved/);
+    await page.close();
+  });
+
   it('reports corrupt saved data instead of silently dropping it', async () => {
     const page = await s.context.newPage();
     await openExercise(page);
@@ -247,6 +271,10 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
       expect(await page.locator('.lab-ex-run').isVisible()).toBe(true);
       expect(await page.locator('.lab-ex-grade').isVisible()).toBe(true);
       expect(big).toEqual([]);
+      if (hasEngine) {
+        await page.locator('.lab-ex-run').tap();
+        await page.locator('lab-exercise .lab-term-report').first().waitFor({ timeout: 15_000 });
+      }
       await shot(page, `exercise-${SLUG}-phone`);
     } finally {
       await phone.close();

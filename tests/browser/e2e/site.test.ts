@@ -187,6 +187,27 @@ describe('the built site under a sub-path', () => {
     expect(problems.sort()).toEqual([]);
   }, 300_000);
 
+  it('has no serious or critical axe-core violations in the light theme either', async () => {
+    const light = await openBrowser({ colorScheme: 'light' });
+    const problems: string[] = [];
+    try {
+      for (const p of ['', 'lessons/foundations/abba/', 'lessons/foundations/dependency-graph/', 'lessons/foundations/reading-a-splat/', 'exercises/abba/', 'progress/', 'explain/']) {
+        const page = await light.context.newPage();
+        await page.goto(siteUrl + p, { waitUntil: 'networkidle' });
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+        if (p.startsWith('exercises/')) await page.locator('lab-exercise[data-editor="monaco"] .monaco-editor').waitFor({ timeout: 20_000 });
+        const r = await new AxeBuilder({ page }).exclude('.monaco-editor .view-lines').analyze();
+        for (const v of r.violations)
+          if (v.impact === 'serious' || v.impact === 'critical') problems.push(`${p}: ${v.id} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+        await shot(page, `light-${p.replace(/\/$/, '').replace(/\//g, '_') || 'home'}`);
+        await page.close();
+      }
+    } finally {
+      await light.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   it('keeps the page responsive and replaces the worker when learner code never ends', async () => {
     const page = await s.context.newPage();
     await page.goto(`${siteUrl}lessons/foundations/abba/`, { waitUntil: 'networkidle' });
