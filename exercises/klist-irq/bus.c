@@ -13,7 +13,7 @@ struct bus_type {
 	struct klist		klist_devices;
 };
 
-static struct bus_type pci_bus_type = { .name = "pci" };
+struct bus_type pci_bus_type = { .name = "pci" };
 
 void bus_register(struct bus_type *bus)
 {

@@ -6,6 +6,8 @@
 
 #include "dmar.h"
 
+extern struct bus_type pci_bus_type;
+
 static struct intel_iommu dmar0 = { .name = "dmar0" };
 static struct device usb = { .name = "0000:00:1a.0", .source_id = 0x00d0, .pgd = 0x127f42000 };
 static struct device sata = { .name = "0000:00:1f.2", .source_id = 0x00fa, .pgd = 0x12d8ab000 };

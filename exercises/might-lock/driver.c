@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Users of the cache: an update path and the shrinker. */
 
+extern spinlock_t cache_lock;
+extern struct list_head cache_lru;
+
 /* Replace @o's data; drops the caller's reference with o->lock held. */
 void obj_update(struct obj *o, int data)
 {

@@ -15,11 +15,16 @@ static int filler(void *arg)
 
 static int duplicator(void *arg)
 {
+	int nr;
+
 	entries[2].key = 2;
 	lab_check(cache_insert(&cache, &entries[2]) == -EEXIST, "inserting key 2 again returns -EEXIST");
 	lab_check(cache_lookup(&cache, 1) == &entries[0], "cache_lookup() finds key 1");
 	lab_check(cache_lookup(&cache, 3) == NULL, "cache_lookup() misses key 3");
-	lab_check(cache.nr == 2, "the cache holds two entries");
+	spin_lock(&cache.lock);		/* cache.nr is the cache lock's to guard */
+	nr = cache.nr;
+	spin_unlock(&cache.lock);
+	lab_check(nr == 2, "the cache holds two entries");
 	return 0;
 }
 

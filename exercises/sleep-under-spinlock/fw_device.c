@@ -2,7 +2,7 @@
 /* The device side: a write takes a while, and the driver waits for it. */
 
 static int fw_in_flight;
-static int fw_max_in_flight;
+int fw_max_in_flight;
 
 void fw_device_write(u8 *buf, size_t size)
 {

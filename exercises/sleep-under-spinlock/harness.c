@@ -4,6 +4,8 @@
  * first waits for the device.
  */
 
+extern int fw_max_in_flight;
+
 static struct fw_loader loader;
 static int ret_first = 1;
 static int ret_second = 1;

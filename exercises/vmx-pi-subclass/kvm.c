@@ -29,17 +29,17 @@ struct vcpu_vmx {
 	struct list_head	pi_wakeup_list;
 };
 
-static inline struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
+struct vcpu_vmx *to_vmx(struct kvm_vcpu *vcpu)
 {
 	return container_of(vcpu, struct vcpu_vmx, vcpu);
 }
 
-static inline struct pi_desc *vcpu_to_pi_desc(struct kvm_vcpu *vcpu)
+struct pi_desc *vcpu_to_pi_desc(struct kvm_vcpu *vcpu)
 {
 	return &(to_vmx(vcpu)->pi_desc);
 }
 
-static inline bool pi_test_on(struct pi_desc *pi_desc)
+bool pi_test_on(struct pi_desc *pi_desc)
 {
 	return pi_desc->on != 0;
 }
@@ -48,6 +48,9 @@ bool kvm_vcpu_is_blocking(struct kvm_vcpu *vcpu)
 {
 	return vcpu->blocking;
 }
+
+/* posted_intr.c's wakeup list lock, declared here for the check below. */
+DECLARE_PER_CPU(raw_spinlock_t, wakeup_vcpus_on_cpu_lock);
 
 void kvm_vcpu_wake_up(struct kvm_vcpu *vcpu)
 {

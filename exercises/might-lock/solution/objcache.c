@@ -11,8 +11,8 @@ struct obj {
 	int data;
 };
 
-static DEFINE_SPINLOCK(cache_lock);
-static LIST_HEAD(cache_lru);
+DEFINE_SPINLOCK(cache_lock);
+LIST_HEAD(cache_lru);
 
 struct obj *obj_new(int data)
 {

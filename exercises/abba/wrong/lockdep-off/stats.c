@@ -36,12 +36,23 @@ void stats_reset(void)
 	lockdep_on();
 }
 
+/* Readers take the counter's own lock: a counter is only ever read whole. */
 int stats_nr_devices(void)
 {
-	return nr_devices;
+	int n;
+
+	spin_lock(&dev_list_lock);
+	n = nr_devices;
+	spin_unlock(&dev_list_lock);
+	return n;
 }
 
 u64 stats_bytes_total(void)
 {
-	return bytes_total;
+	u64 bytes;
+
+	spin_lock(&stats_lock);
+	bytes = bytes_total;
+	spin_unlock(&stats_lock);
+	return bytes;
 }
