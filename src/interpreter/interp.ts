@@ -22,7 +22,7 @@ import type {
   VarDecl,
 } from '../language/ast.ts';
 import { bug, emit, KillTask, listening, ctxNow, sanitizerReport, StopRun, type Kernel } from '../kernel/kernel.ts';
-import { frameOf, type FrameRec, type Gen } from '../kernel/state.ts';
+import { frameOf, runFlat, type FrameRec, type Gen } from '../kernel/state.ts';
 import { formatSymbol } from '../events/format.ts';
 import { rcuSuspicious } from '../kernel/rcu.ts';
 import { rcuHeld as rcuAnyHeldOf } from './builtins/locks.ts';
@@ -207,9 +207,9 @@ function defineEnum(I: Interp, d: { members: { name: string; value: Expr | null 
 
 /** Evaluate an expression that must not sleep (array sizes, enum values, initialisers of globals). */
 export function runSync<T>(g: Gen<T>): T {
-  const r = g.next();
-  if (!r.done) throw new StopRun('internal', 'a constant expression tried to sleep');
-  return r.value;
+  return runFlat(g, () => {
+    throw new StopRun('internal', 'a constant expression tried to sleep');
+  });
 }
 
 export function constEval(I: Interp, e: Expr): Value {
@@ -838,6 +838,7 @@ function* declareLocal(I: Interp, d: VarDecl, sc: Scope): Gen<void> {
     const n = d.init.kind === 'InitList' ? d.init.items.length : d.init.kind === 'StringLit' ? d.init.value.length + 1 : 0;
     tt = { ...t, n };
   }
+  chargeLocal(I, d, sizeOf(tt), sc);
   const obj = allocObj(I.mem, 'stack', tt, sizeOf(tt), d.name, d.init?.kind === 'InitList');
   declare(sc, d.name, { obj, t: tt });
   if (d.define === 'LIST_HEAD') {
@@ -1769,22 +1770,71 @@ export function* callBuiltin(I: Interp, name: string, args: Expr[], pos: SourceP
   return yield* b({ I, name, args, pos, scope: sc });
 }
 
-const MAX_FRAMES = 200;
+/** THREAD_SIZE of x86-64 with KASAN (KASAN_STACK_ORDER 1): 32 KiB, for a task's stack and for the IRQ stacks. */
+export const THREAD_SIZE = 32 << 10;
+/** Return address and saved frame pointer (CONFIG_FRAME_POINTER, as lockdep configs have). */
+const FRAME_BASE = 16;
 
+const STACK_NAME: Record<string, string> = { task: 'TASK', hardirq: 'IRQ', softirq: 'SOFTIRQ', nmi: 'NMI' };
+
+/** handle_stack_overflow(): the guard page below the stack was hit; the oops names where. */
+function stackOverflow(I: Interp, why: string): never {
+  const x = I.k.cur;
+  const base = 0xffffc90000010000n;
+  const hex = (v: bigint) => v.toString(16).padStart(16, '0');
+  bug(
+    I.k,
+    `BUG: ${STACK_NAME[x.kind] ?? 'TASK'} stack guard page was hit at ${hex(base - 8n)} (stack is ${hex(base)}..${hex(base + BigInt(THREAD_SIZE) - 1n)})\n${why}`,
+    'bug',
+    'stack guard page: 0000',
+  );
+}
+
+/** Take `bytes` more of the current context's stack for `frame`; past THREAD_SIZE it overflows. */
+function chargeStack(I: Interp, frame: FrameRec, bytes: number, why: () => string): void {
+  const x = I.k.cur;
+  const used = (x.stackUsed ?? 0) + bytes;
+  x.stackUsed = used;
+  frame.bytes = (frame.bytes ?? 0) + bytes;
+  if (used > THREAD_SIZE) stackOverflow(I, why());
+}
+
+/** A local's stack slot, charged once per frame (a loop re-declaring it reuses the slot). */
+function chargeLocal(I: Interp, d: VarDecl, size: number, sc: Scope): void {
+  const x = I.k.cur;
+  const f = x.frames[x.frames.length - 1];
+  if (!f || f.synthetic) return;
+  const seen = (f.locals ??= new Set());
+  if (seen.has(d)) return;
+  seen.add(d);
+  chargeStack(I, f, Math.ceil(size / 8) * 8, () => `kernel stack overflow: ${sc.fn}() at ${d.pos.file}:${d.pos.line} puts '${d.name}' (${size} bytes) on a stack that has ${THREAD_SIZE - ((x.stackUsed ?? 0) - size)} bytes left of ${THREAD_SIZE / 1024} KiB`);
+}
+
+/**
+ * Call a simulated function. The callee runs on the driver's explicit stack
+ * (see flat()), so only the kernel's THREAD_SIZE limits recursion depth.
+ */
 export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: SourcePos): Gen<Value> {
+  return (yield { call: callUserBody(I, f, args, pos) }) as Value;
+}
+
+function* callUserBody(I: Interp, f: FunctionDef, args: Value[], pos?: SourcePos): Gen<Value> {
   const x = I.k.cur;
   if (pos) {
     const top = x.frames[x.frames.length - 1];
     if (top) top.pos = pos;
   }
-  // Each context has its own stack: count this one's frames, not every task's.
-  // A 16 KiB kernel stack holds a few hundred frames; deeper recursion hits the guard page.
-  if (x.frames.length >= MAX_FRAMES) {
-    bug(I.k, `BUG: TASK stack guard page was hit at ffffc90000014000 (stack is ffffc90000010000..ffffc90000013fff)\nkernel stack overflow (recursion in ${f.name}() deeper than ${MAX_FRAMES} calls)`, 'bug', 'stack guard page: 0000');
-  }
   const sz = I.fnSize.get(f.name)!;
   const frame: FrameRec = { fn: f.name, pos: f.body.pos, startLine: sz.start, size: sz.size };
   x.frames.push(frame);
+  // Each context has its own stack: a task's, or the CPU's IRQ stack for a handler.
+  let bytes = FRAME_BASE;
+  for (const p of f.params) bytes += p.type.kind === 'VoidType' ? 0 : 8;
+  chargeStack(I, frame, bytes, () => {
+    let depth = 0;
+    for (const fr of x.frames) if (fr.fn === f.name) depth++;
+    return `kernel stack overflow: ${f.name}() at ${f.pos.file}:${f.pos.line} called ${depth} deep with ${x.frames.length} frames on the ${THREAD_SIZE / 1024} KiB stack (recursion that does not end?)`;
+  });
   const sc: Scope = { vars: new Map(), parent: null, cleanups: null, fn: f.name };
   for (let i = 0; i < f.params.length; i++) {
     const p = f.params[i]!;
@@ -1804,6 +1854,7 @@ export function* callUser(I: Interp, f: FunctionDef, args: Value[], pos?: Source
   const c: Completion = yield* execBlock(I, f.body, sc, 0, sc);
   if (c && c.k === 'goto') throw new StopRun('internal', `label '${c.label}' used but not defined`, f.name, f.pos);
   x.frames.pop();
+  x.stackUsed = (x.stackUsed ?? 0) - (frame.bytes ?? 0);
   const rt = resolveType(I, f.ret);
   if (c && c.k === 'ret' && rt.k !== 'void') return convert(I, c.v, rt);
   return VOIDV;

@@ -5,7 +5,7 @@
  * policy is a plain object so an interleaving explorer can replace it.
  */
 import { emit, hardirq, KillTask, listening, ctxNow, printk, StopRun, type Kernel } from './kernel.ts';
-import { stackOf, synthFrames, type Task } from './state.ts';
+import { flat, runFlat, stackOf, synthFrames, type Gen, type Task } from './state.ts';
 import { callTraceLines } from '../events/format.ts';
 
 export interface SchedPolicy {
@@ -33,6 +33,8 @@ export interface SchedHooks {
   check(): void;
 }
 
+const flatGens = new WeakSet<object>();
+
 /** Run until every task has finished or nothing can ever run again. */
 export function runScheduler(k: Kernel, policy: SchedPolicy, hooks: SchedHooks): void {
   let last: Task | null = null;
@@ -51,6 +53,11 @@ export function runScheduler(k: Kernel, policy: SchedPolicy, hooks: SchedHooks):
     k.cur = t.exec;
     let done = false;
     try {
+      // A task's generator runs under flat(): its simulated calls live on an explicit stack.
+      if (!flatGens.has(t.gen!)) {
+        t.gen = flat(t.gen!) as Gen;
+        flatGens.add(t.gen);
+      }
       const r = t.gen!.next();
       done = r.done === true;
     } catch (e) {
@@ -90,10 +97,10 @@ function tick(k: Kernel, cpuId: number): void {
     const g = hardirq(k, cpu, synthFrames('sysvec_apic_timer_interrupt', 'asm_sysvec_apic_timer_interrupt'), 'asm_sysvec_apic_timer_interrupt', false, function* () {
       return undefined;
     });
-    // Interrupt paths never sleep, so the generator completes in one step.
-    for (let r = g.next(); !r.done; r = g.next()) {
+    // Interrupt paths never sleep, so the generator completes without yielding a sleep.
+    runFlat(g, () => {
       /* a sleep attempt inside an interrupt was already reported */
-    }
+    });
   } finally {
     k.cur = saved;
   }

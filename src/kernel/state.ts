@@ -17,8 +17,69 @@ export interface Sleep {
 }
 export const SLEEP: Sleep = { sleep: true };
 
-/** Resumable evaluation: yields only to sleep; returns the C value. */
-export type Gen<T = Value> = Generator<Sleep, T, unknown>;
+/**
+ * A call of a simulated function, handed to the driver instead of nesting it:
+ * the driver keeps the callee's generator on its own stack, so recursion in
+ * the program does not consume the host's (JS) stack.
+ */
+export interface Call {
+  call: Gen<unknown>;
+}
+
+/** Resumable evaluation: yields to sleep (or a Call for the driver); returns the C value. */
+export type Gen<T = Value> = Generator<Sleep | Call, T, unknown>;
+
+function isCall(y: Sleep | Call): y is Call {
+  return (y as Call).call !== undefined;
+}
+
+/**
+ * Run `root` with its Calls on an explicit stack: yields only Sleeps outward,
+ * sends each callee's return value (or exception) back to its caller.
+ */
+export function* flat<T>(root: Gen<T>): Generator<Sleep | Call, T, unknown> {
+  const stack: Gen<unknown>[] = [root];
+  let input: unknown = undefined;
+  let failed = false;
+  let err: unknown = undefined;
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    let r: IteratorResult<Sleep | Call, unknown>;
+    try {
+      r = failed ? top.throw(err) : top.next(input);
+    } catch (e) {
+      stack.pop();
+      if (stack.length === 0) throw e;
+      failed = true;
+      err = e;
+      continue;
+    }
+    failed = false;
+    err = undefined;
+    if (r.done) {
+      stack.pop();
+      if (stack.length === 0) return r.value as T;
+      input = r.value;
+      continue;
+    }
+    const y = r.value;
+    if (isCall(y)) {
+      stack.push(y.call);
+      input = undefined;
+      continue;
+    }
+    input = yield y;
+  }
+}
+
+/** Drive `g` to completion without sleeping; `onSleep` decides what a sleep attempt means. */
+export function runFlat<T>(g: Gen<T>, onSleep: () => void): T {
+  const f = flat(g);
+  for (let r = f.next(); ; r = f.next()) {
+    if (r.done) return r.value;
+    onSleep();
+  }
+}
 
 /** A live frame of a simulated function; `pos` moves as execution proceeds. */
 export interface FrameRec {
@@ -29,6 +90,10 @@ export interface FrameRec {
   size: number;
   synthetic?: boolean;
   offset?: number;
+  /** Bytes of kernel stack this frame takes (return address, spilled arguments, locals). */
+  bytes?: number;
+  /** Local declarations already charged to `bytes` (a loop body's locals count once). */
+  locals?: Set<object>;
 }
 
 export type ExecKind = 'task' | 'hardirq' | 'softirq' | 'nmi';
@@ -42,6 +107,10 @@ export interface Exec {
   frames: FrameRec[];
   /** Frames below the handler: synthetic entry frames, then the interrupted stack. */
   below: Frame[];
+  /** Bytes of this context's stack in use by simulated frames (THREAD_SIZE budget). */
+  stackUsed?: number;
+  /** hardirq_enter()/softirq_enter() self-test helpers entered by this context and not yet exited. */
+  selftest?: { hardirq: number; softirq: number };
 }
 
 export type TaskKind = 'main' | 'kthread' | 'kworker' | 'idle';

@@ -140,11 +140,36 @@ void main(void) { struct pt a = { 1, 2 }; struct pt b = mk(5); pr_info("%d %d %d
 });
 
 describe('kernel stack', () => {
-  it('recursion 150 deep works; unbounded recursion hits the stack guard page (an oops, not a JS error)', () => {
-    expect(out(`static int r(int n) { return n ? r(n - 1) + 1 : 0; } void main(void) { pr_info("%d\\n", r(150)); }`)).toBe('150\n');
-    const bad = run(`static int r(int n) { return r(n + 1); } void main(void) { r(0); pr_info("unreachable\\n"); }`);
+  it('recursion 1000 deep of a small function works, as with gcc (the host stack is not the limit)', () => {
+    expect(out(`static int r(int n) { if (n == 0) return 0; return 1 + r(n - 1); } void main(void) { pr_info("%d\\n", r(1000)); }`)).toBe('1000\n');
+  });
+
+  it('unbounded recursion hits the stack guard page: an oops naming the function and its line, not a JS error', () => {
+    const bad = run(`void main(void) { r(0); pr_info("unreachable\\n"); }`.replace('void main', 'static int r(int n)\n{\n\treturn r(n + 1) + 1;\n}\nvoid main'));
     expect(bad.status).toBe('reported');
+    expect(bad.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(bad.reports[0]!.header).toMatch(/^BUG: TASK stack guard page was hit at /);
+    expect(bad.text).toMatch(/kernel stack overflow: r\(\) at t\.c:1 called \d+ deep/);
+    expect(bad.text).toContain('Oops: stack guard page: 0000 [#1] PREEMPT SMP');
     expect(bad.text).not.toContain('unreachable');
+  });
+
+  it('a big local array overflows the 32 KiB stack at its declaration', () => {
+    const bad = run(`static void f(void)\n{\n\tchar buf[40000];\n\tbuf[0] = 1;\n}\nvoid main(void) { f(); pr_info("unreachable\\n"); }`);
+    expect(bad.reports[0]!.header).toMatch(/^BUG: TASK stack guard page was hit/);
+    expect(bad.text).toContain("f() at t.c:3 puts 'buf' (40000 bytes)");
+    expect(bad.text).not.toContain('unreachable');
+  });
+
+  it('a loop re-declaring a local does not use more stack each iteration', () => {
+    expect(out(body('int i, s = 0; for (i = 0; i < 5000; i++) { int buf[4]; buf[0] = i; s += buf[0] & 1; } pr_info("%d\\n", s);'))).toBe('2500\n');
+  });
+
+  it('an interrupt handler recursing without end overflows the IRQ stack and panics', () => {
+    const bad = run(`static int deep(int n) { return deep(n + 1); }
+static irqreturn_t h(int irq, void *d) { deep(0); return IRQ_HANDLED; }
+void main(void) { request_irq(5, h, 0, "x", NULL); lab_raise_irq(0, 5); pr_info("unreachable\\n"); }`);
+    expect(bad.reports[0]!.header).toMatch(/^BUG: IRQ stack guard page was hit/);
+    expect(bad.text).toContain('Kernel panic - not syncing: Fatal exception in interrupt');
   });
 });
