@@ -11,6 +11,9 @@ static struct mydev dev;
 static int userspace(void *arg)
 {
 	int cpu = smp_processor_id();
+	unsigned long flags;
+	unsigned int count;
+	u32 third;
 
 	lab_raise_irq(cpu, MYDEV_IRQ);
 	mydev_reconfigure(&dev, 0x3);
@@ -18,8 +21,13 @@ static int userspace(void *arg)
 	lab_check(dev.irqs_off_after_log, "mydev_suspend() still has IRQs off after evlog_add()");
 	lab_check(!irqs_disabled(), "IRQs are on again after mydev_suspend()");
 	lab_raise_irq(cpu, MYDEV_IRQ);
-	lab_check(dev.log.count == 4, "all four events are logged");
-	lab_check(dev.log.events[2] == EV_SUSPEND, "the suspend event is logged third");
+	/* The handler writes the log too: read it under its lock. */
+	spin_lock_irqsave(&dev.log.lock, flags);
+	count = dev.log.count;
+	third = dev.log.events[2];
+	spin_unlock_irqrestore(&dev.log.lock, flags);
+	lab_check(count == 4, "all four events are logged");
+	lab_check(third == EV_SUSPEND, "the suspend event is logged third");
 	return 0;
 }
 

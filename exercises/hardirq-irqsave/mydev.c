@@ -29,8 +29,13 @@ irqreturn_t mydev_irq(int irq, void *data)
 
 void mydev_reconfigure(struct mydev *dev, u32 ctrl)
 {
+	unsigned long flags;
+
 	evlog_add(&dev->log, EV_RECONFIG);
-	WRITE_ONCE(dev->ctrl, ctrl);
+	/* The handler updates ctrl too: the register write is hw_lock's. */
+	spin_lock_irqsave(&dev->hw_lock, flags);
+	dev->ctrl = ctrl;
+	spin_unlock_irqrestore(&dev->hw_lock, flags);
 }
 
 void mydev_suspend(struct mydev *dev)

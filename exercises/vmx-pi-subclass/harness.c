@@ -24,6 +24,8 @@ static int vcpu0_run(void *arg)
 	int cpu = smp_processor_id();
 	int next_cpu = (cpu + 1) % num_possible_cpus();
 	struct kvm_vcpu *vcpu = &vmx0.vcpu;
+	unsigned long flags;
+	int state;
 
 	lab_task_init(&vcpu_thread0, cpu);
 	vcpu_thread0.vcpu = vcpu;
@@ -45,7 +47,10 @@ static int vcpu0_run(void *arg)
 	/* A device posts an interrupt for the vCPU; the wakeup vector fires here. */
 	vmx0.pi_desc.on = 1;
 	lab_raise_irq(cpu, PI_WAKEUP_IRQ);
-	lab_check(vcpu_thread0.state == TASK_RUNNING, "the posted interrupt wakes the blocked vCPU");
+	raw_spin_lock_irqsave(&vcpu_thread0.pi_lock, flags);	/* the waker writes state under it */
+	state = vcpu_thread0.state;
+	raw_spin_unlock_irqrestore(&vcpu_thread0.pi_lock, flags);
+	lab_check(state == TASK_RUNNING, "the posted interrupt wakes the blocked vCPU");
 
 	/* The vCPU runs again, migrated to another CPU. */
 	vcpu->blocking = false;

@@ -80,7 +80,12 @@ void schedule_out(struct lab_task *prev)
 /* finish_task_switch(): @next runs again, on @cpu, runqueue lock dropped. */
 void schedule_in(struct lab_task *next, int cpu)
 {
+	unsigned long flags;
+
+	/* set_task_cpu(): a wakeup reads p->cpu under p->pi_lock. */
+	raw_spin_lock_irqsave(&next->pi_lock, flags);
 	next->cpu = cpu;
+	raw_spin_unlock_irqrestore(&next->pi_lock, flags);
 	if (next->vcpu)
 		kvm_sched_in(next, cpu);
 }

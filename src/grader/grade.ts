@@ -53,8 +53,9 @@ export function runOptionsFor(exercise: Exercise, opts: GradeOptions = {}): RunO
     maxSteps: opts.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
     maxTimeMs: opts.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs,
     maxMemory: opts.maxMemory ?? DEFAULT_BUDGETS.maxMemory,
-    // The lockset race check also flags the harness reading results after the
-    // fact; only exercises that grade races pay for it (and show its reports).
+    // Harnesses read results under the guarding lock or with marked accesses,
+    // so a correct solution runs clean; an exercise that does not grade races
+    // does not show them either, so Run and Grade print the same log.
     races: meta.checks.some((c) => c.kind === 'races'),
     ...(meta.cpus ? { cpus: meta.cpus } : {}),
   };
@@ -144,6 +145,21 @@ function skipped(spec: CheckSpec, why: string): CheckResult {
   return { name: spec.name, kind: spec.kind, status: 'skip', description: DESCRIBE[spec.kind], message: why, markers: [] };
 }
 
+/**
+ * A submission made from an older starter can lack a helper the read-only
+ * files now call; say where it comes from instead of leaving the learner
+ * with an error in a file they cannot edit.
+ */
+function starterDefines(exercise: Exercise, message: string): string | undefined {
+  const m = /undefined reference to `(\w+)'|implicit declaration of function '(\w+)'/.exec(message);
+  const name = m?.[1] ?? m?.[2];
+  if (!name) return undefined;
+  const editable = new Set(exercise.meta.files.filter((f) => f.editable).map((f) => f.path));
+  const def = new RegExp(`^[A-Za-z_][\\w \\t\\*]*\\b${name}\\s*\\([^;]*$`, 'm');
+  const file = exercise.files.find((f) => editable.has(f.path) && def.test(f.text));
+  return file ? `the starter's ${file.path} defines ${name}(); keep it in your ${file.path} (npx lockdep-lab exercises start ${exercise.slug} shows the current starter)` : undefined;
+}
+
 /** Grade `submitted` (the learner's versions of the editable files) against `exercise`. */
 export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly SourceFile[], opts: GradeOptions = {}): GradeResult {
   const t0 = now();
@@ -195,7 +211,8 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     main.budget = { kind: 'steps', message: 'kernel stack overflow: a function recursed without end (the simulated stack ran out)' };
   } else if (main.status === 'invalid' || errs.length) {
     const first = errs[0];
-    const msg = first ? `${first.file}:${first.line}:${first.col}: error: ${first.message}` : 'the program could not be run';
+    const missing = first && starterDefines(exercise, first.message);
+    const msg = (first ? `${first.file}:${first.line}:${first.col}: error: ${first.message}` : 'the program could not be run') + (missing ? ` — ${missing}` : '');
     return finish('error', `could not grade: ${msg}`, meta.checks.map((c) => skipped(c, 'not graded: the program does not build')), main.diagnostics, main.text);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunOptions, RunResult, SourceFile } from '../../../src/engine/api.ts';
 import type { EventContext, KernelEvent, Report } from '../../../src/events/types.ts';
 import { toExercism, toJunit, toKtap, formatText } from '../../../src/grader/format.ts';
-import { gradeWith, type RunFn } from '../../../src/grader/grade.ts';
+import { gradeWith, runOptionsFor, type RunFn } from '../../../src/grader/grade.ts';
 import { applySubmission, loadExercise } from '../../../src/grader/load.ts';
 import { selfTest } from '../../../src/grader/selftest.ts';
 import type { Exercise } from '../../../src/grader/types.ts';
@@ -181,6 +181,27 @@ describe('gradeWith', () => {
     expect(r.status).toBe('fail');
     expect(r.diagnostics).toEqual([]);
     expect(r.checks[0]).toMatchObject({ name: 'runs', status: 'fail', message: expect.stringContaining('kernel stack overflow') });
+  });
+
+  it('points a build error about a starter helper the submission lacks at the starter', () => {
+    const missing: RunFn = (files, opts) => {
+      const code = files.find((f) => f.path === 'code.c')!.text;
+      if (!code.includes('int count_of(')) return { ...fakeRun(files, opts), status: 'invalid', diagnostics: [{ file: 'harness.c', line: 3, col: 9, severity: 'error', message: "undefined reference to `count_of'" }] };
+      return fakeRun(files, opts);
+    };
+    const e = ex({ 'code.c': '/* starter: BAD */\nint count_of(struct s *s)\n{\n\treturn s->n;\n}\n' });
+    const r = gradeWith(missing, e, sub('/* GOOD, from an old starter */'));
+    expect(r.status).toBe('error');
+    expect(r.message).toContain("harness.c:3:9: error: undefined reference to `count_of' — the starter's code.c defines count_of(); keep it in your code.c");
+    // An unknown name gets no such note.
+    const other: RunFn = (files, opts) => ({ ...fakeRun(files, opts), status: 'invalid', diagnostics: [{ file: 'harness.c', line: 3, col: 9, severity: 'error', message: "undefined reference to `nowhere'" }] });
+    expect(gradeWith(other, e, sub('/* GOOD */')).message).not.toContain('starter');
+  });
+
+  it('runs every exercise with the race check when it grades races, as Run must show the same log', () => {
+    const withRaces = ex({}, { checks: [{ kind: 'lockdep', name: 'lockdep' }, { kind: 'races', name: 'races' }, { kind: 'functional', name: 'functional' }, { kind: 'not-blinded', name: 'not-blinded' }] });
+    expect(runOptionsFor(withRaces).races).toBe(true);
+    expect(runOptionsFor(ex()).races).toBe(false);
   });
 
   it('survives an engine that throws', () => {

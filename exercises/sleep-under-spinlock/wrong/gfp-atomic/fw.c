@@ -37,3 +37,14 @@ int fw_load(struct fw_loader *ld, size_t size)
 	spin_unlock(&ld->lock);
 	return 0;
 }
+
+/* Completed loads, read under the lock that guards the count. */
+int fw_loads(struct fw_loader *ld)
+{
+	int n;
+
+	spin_lock(&ld->lock);
+	n = ld->loads;
+	spin_unlock(&ld->lock);
+	return n;
+}
