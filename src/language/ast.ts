@@ -176,6 +176,10 @@ export interface Storage {
  *   DECLARE_PER_CPU(T, x)   -> extern declaration of the above
  *   DECLARE_BITMAP(x, n)    -> BitmapType x (zeroed)
  *   DECLARE_WAIT_QUEUE_HEAD(x) -> wait_queue_head_t x
+ *   DEFINE_RT_MUTEX(x)      -> struct rt_mutex x
+ *   DECLARE_WORK(w, fn)     -> struct work_struct w, defineArgs [fn] (INIT_WORK(&w, fn) done statically)
+ *   DECLARE_TASKLET(t, fn)  -> struct tasklet_struct t, defineArgs [fn] (fn takes struct tasklet_struct *)
+ *   DECLARE_TASKLET_OLD(t, fn) -> as above, fn takes unsigned long (data 0)
  *   DEFINE_IDA / DEFINE_XARRAY are not in the subset.
  */
 export type DefineMacro =
@@ -189,7 +193,13 @@ export type DefineMacro =
   | 'DEFINE_PER_CPU'
   | 'DECLARE_PER_CPU'
   | 'DECLARE_BITMAP'
-  | 'DECLARE_WAIT_QUEUE_HEAD';
+  | 'DECLARE_WAIT_QUEUE_HEAD'
+  | 'DEFINE_RT_MUTEX'
+  | 'DECLARE_WORK'
+  | 'DECLARE_TASKLET'
+  | 'DECLARE_TASKLET_OLD';
+
+export type Linkage = 'internal' | 'external';
 
 /** A variable: global, local, or a struct lock/list defined by macro. */
 export interface VarDecl {
@@ -204,6 +214,25 @@ export interface VarDecl {
   define?: DefineMacro;
   /** DEFINE_PER_CPU / DECLARE_PER_CPU: one instance per simulated CPU. */
   perCpu?: boolean;
+  /**
+   * Arguments of the defining macro after the name: DECLARE_WORK(w, fn) and
+   * DECLARE_TASKLET(t, fn) / DECLARE_TASKLET_OLD(t, fn) -> [fn].
+   */
+  defineArgs?: Expr[];
+  /**
+   * Linkage (file-scope declarations only; set by parseProgram). `internal`:
+   * declared `static` in its translation unit's own .c file, so private to
+   * that unit; everything else is `external` (one program-wide symbol).
+   */
+  linkage?: Linkage;
+  /** The translation unit (its .c path) this file-scope declaration was read in. */
+  unit?: string;
+  /**
+   * Program-wide unique key of the symbol: `name`, except for an internal
+   * symbol whose name another unit also uses (its own static, or an external
+   * symbol): `unit + '::' + name`. Key functions/globals by this; print `name`.
+   */
+  linkName?: string;
 }
 
 /** A function definition with a body. */
@@ -222,6 +251,20 @@ export interface FunctionDef {
   start: SourcePos;
   /** Position of the closing `}`. */
   end: SourcePos;
+  /**
+   * Linkage (file-scope declarations only; set by parseProgram). `internal`:
+   * declared `static` in its translation unit's own .c file, so private to
+   * that unit; everything else is `external` (one program-wide symbol).
+   */
+  linkage?: Linkage;
+  /** The translation unit (its .c path) this file-scope declaration was read in. */
+  unit?: string;
+  /**
+   * Program-wide unique key of the symbol: `name`, except for an internal
+   * symbol whose name another unit also uses (its own static, or an external
+   * symbol): `unit + '::' + name`. Key functions/globals by this; print `name`.
+   */
+  linkName?: string;
 }
 
 /** A prototype (`bool vgic_put_irq_norelease(struct kvm *kvm, struct vgic_irq *irq);`). */
@@ -234,6 +277,20 @@ export interface FunctionDecl {
   variadic: boolean;
   storage: Storage;
   attrs: string[];
+  /**
+   * Linkage (file-scope declarations only; set by parseProgram). `internal`:
+   * declared `static` in its translation unit's own .c file, so private to
+   * that unit; everything else is `external` (one program-wide symbol).
+   */
+  linkage?: Linkage;
+  /** The translation unit (its .c path) this file-scope declaration was read in. */
+  unit?: string;
+  /**
+   * Program-wide unique key of the symbol: `name`, except for an internal
+   * symbol whose name another unit also uses (its own static, or an external
+   * symbol): `unit + '::' + name`. Key functions/globals by this; print `name`.
+   */
+  linkName?: string;
 }
 
 export interface Field {
@@ -532,6 +589,13 @@ export interface Ident {
   kind: 'Ident';
   pos: SourcePos;
   name: string;
+  /**
+   * Set by parseProgram when the name refers to a file-scope symbol whose
+   * linkName is not its name (a `static` of this translation unit that another
+   * unit's symbol shares a name with; not shadowed by a local): that linkName.
+   * Absent = look the name up by `name` as before.
+   */
+  linkName?: string;
 }
 
 export type UnaryOp = '-' | '+' | '!' | '~' | '&' | '*';

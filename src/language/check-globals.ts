@@ -19,6 +19,7 @@ export const KERNEL_STRUCTS: ReadonlySet<string> = new Set([
   'workqueue_struct', 'device', 'kref', 'callback_head', 'cpumask', 'wait_queue_head',
 ]);
 
+/** Functions and variables are keyed by linkName (`unit::name` for a unit's statics). */
 export interface Globals {
   functions: Map<string, FunctionDef | FunctionDecl>;
   vars: Map<string, VarDecl>;
@@ -42,8 +43,9 @@ export interface GlobalsCx {
 export function collectGlobals(program: Program, cx: GlobalsCx): void {
   const { g } = cx;
   const seenNames = new Map<string, { kind: string; pos: SourcePos; defines: boolean }>();
-  const dup = (name: string, pos: SourcePos, kind: string, defines: boolean) => {
-    const prev = seenNames.get(name);
+  // `key` is the symbol's linkName: a unit's statics do not collide with another unit's.
+  const dup = (key: string, name: string, pos: SourcePos, kind: string, defines: boolean) => {
+    const prev = seenNames.get(key);
     if (prev && prev.defines && defines) {
       cx.out.push(diag(pos, `redefinition of '${name}'`, `previous definition of '${name}' was at ${where(prev.pos)}; rename one of them or remove the duplicate`));
       return;
@@ -52,25 +54,29 @@ export function collectGlobals(program: Program, cx: GlobalsCx): void {
       cx.out.push(diag(pos, `'${name}' redeclared as a different kind of symbol`, `previous declaration at ${where(prev.pos)}`));
       return;
     }
-    if (!prev || defines) seenNames.set(name, { kind, pos, defines });
+    if (!prev || defines) seenNames.set(key, { kind, pos, defines });
   };
   for (const d of program.decls) {
     switch (d.kind) {
       case 'FunctionDef': {
-        dup(d.name, d.pos, 'function', true);
-        g.functions.set(d.name, d);
-        if (d.attrs.includes('__must_check')) g.mustCheck.add(d.name);
+        const key = d.linkName ?? d.name;
+        dup(key, d.name, d.pos, 'function', true);
+        g.functions.set(key, d);
+        if (d.attrs.includes('__must_check')) g.mustCheck.add(key);
         break;
       }
-      case 'FunctionDecl':
-        if (d.attrs.includes('__must_check')) g.mustCheck.add(d.name);
-        dup(d.name, d.pos, 'function', false);
-        if (!g.functions.has(d.name) || g.functions.get(d.name)!.kind === 'FunctionDecl') g.functions.set(d.name, d);
+      case 'FunctionDecl': {
+        const key = d.linkName ?? d.name;
+        if (d.attrs.includes('__must_check')) g.mustCheck.add(key);
+        dup(key, d.name, d.pos, 'function', false);
+        if (!g.functions.has(key) || g.functions.get(key)!.kind === 'FunctionDecl') g.functions.set(key, d);
         break;
+      }
       case 'VarDecl': {
+        const key = d.linkName ?? d.name;
         const defines = !d.storage.extern;
-        dup(d.name, d.pos, 'variable', defines);
-        if (!g.vars.has(d.name) || defines) g.vars.set(d.name, d);
+        dup(key, d.name, d.pos, 'variable', defines);
+        if (!g.vars.has(key) || defines) g.vars.set(key, d);
         break;
       }
       case 'TypedefDecl': {
@@ -90,7 +96,7 @@ export function collectGlobals(program: Program, cx: GlobalsCx): void {
         break;
       case 'EnumDecl':
         for (const m of d.members ?? []) {
-          dup(m.name, m.pos, 'enumerator', true);
+          dup(m.name, m.name, m.pos, 'enumerator', true);
           g.enumConsts.add(m.name);
         }
         break;
@@ -98,6 +104,27 @@ export function collectGlobals(program: Program, cx: GlobalsCx): void {
   }
   // Local struct definitions are global tags in the simulation too.
   for (const d of program.decls) if (d.kind === 'FunctionDef') collectLocalTypes(cx, d.body);
+}
+
+/**
+ * For a runtime that keys symbols by plain name (CheckOptions.linkNames unset):
+ * two definitions of one name in different units, one of them static, are
+ * legal C but would be merged into one symbol, so refuse them clearly.
+ */
+export function checkStaticClashes(program: Program, cx: GlobalsCx): void {
+  const first = new Map<string, FunctionDef | VarDecl>();
+  for (const d of program.decls) {
+    if (d.kind !== 'FunctionDef' && !(d.kind === 'VarDecl' && !d.storage.extern)) continue;
+    const prev = first.get(d.name);
+    if (!prev) {
+      first.set(d.name, d);
+      continue;
+    }
+    if ((prev.linkName ?? prev.name) === (d.linkName ?? d.name)) continue; // a true redefinition: reported above
+    cx.out.push(
+      diag(d.pos, `'${d.name}' is also defined at ${where(prev.pos)}: a static of the same name in two files is not supported by this simulator yet`, 'rename one of them'),
+    );
+  }
 }
 
 function collectLocalTypes(cx: GlobalsCx, s: Stmt): void {

@@ -21,7 +21,7 @@ import type {
   VarDecl,
 } from './ast.ts';
 import { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
-import { allFields, collectGlobals, KERNEL_STRUCTS, walkStmts, where, type Globals } from './check-globals.ts';
+import { allFields, checkStaticClashes, collectGlobals, KERNEL_STRUCTS, walkStmts, where, type Globals } from './check-globals.ts';
 import { capDiagnostics, diag } from './diagnostics.ts';
 import { LOCK_ARG_TYPE, LOCK_FOR_TYPE } from './lock-api.ts';
 import { closest, maybe, suggest } from './suggest.ts';
@@ -36,6 +36,12 @@ export interface CheckOptions {
   kernelStructs?: ReadonlySet<string>;
   /** Lock guard classes usable in guard()/scoped_guard(); defaults to KERNEL_GUARDS. */
   guards?: ReadonlySet<string>;
+  /**
+   * The runtime keys functions and globals by `linkName` (see link.ts), so a
+   * `static` in one .c file and a same-named symbol in another are distinct.
+   * Without it, such a clash is refused: a runtime keying by `name` would mix them up.
+   */
+  linkNames?: boolean;
 }
 
 /** cleanup.h guard classes (DEFINE_GUARD / DEFINE_LOCK_GUARD_1 names) the simulated kernel implements. */
@@ -95,6 +101,8 @@ interface Ctx {
   out: Diagnostic[];
   scopes: Array<Map<string, TypeNode>>;
   fn: FunctionDef | null;
+  /** Translation unit of the function or global initializer being checked. */
+  unit?: string;
   loops: number;
   breakables: number;
   switches: number;
@@ -128,12 +136,15 @@ function checkAll(program: Program, opts: CheckOptions): Diagnostic[] {
     gotos: [],
   };
   collectGlobals(program, cx);
+  if (!opts.linkNames) checkStaticClashes(program, cx);
   for (const d of program.decls) {
+    if (d.kind === 'VarDecl' || d.kind === 'FunctionDef') cx.unit = d.unit;
     if (d.kind === 'StructDecl' && d.fields) for (const f of d.fields) checkFieldType(cx, f);
     if (d.kind === 'TypedefDecl') checkType(cx, d.type, d.pos, false);
     if (d.kind === 'VarDecl') {
       checkType(cx, d.type, d.pos, !d.storage.extern, d.name);
       if (d.init) checkInit(cx, d.init);
+      for (const a of d.defineArgs ?? []) checkExpr(cx, a);
     }
     if (d.kind === 'FunctionDecl') for (const prm of d.params) checkType(cx, prm.type, prm.pos, false);
     if (d.kind === 'FunctionDef') checkFunction(cx, d);
@@ -265,6 +276,7 @@ function declareLocal(cx: Ctx, d: VarDecl): void {
   // In scope from the end of its declarator: `p = kzalloc(sizeof(*p), ...)` is fine.
   scope.set(d.name, d.type);
   if (d.init) checkInit(cx, d.init);
+  for (const a of d.defineArgs ?? []) checkExpr(cx, a);
 }
 
 function checkStmt(cx: Ctx, s: Stmt): void {
@@ -281,7 +293,7 @@ function checkStmt(cx: Ctx, s: Stmt): void {
     case 'ExprStmt': {
       checkExpr(cx, s.expr);
       const e = s.expr;
-      if (e.kind === 'Call' && e.callee.kind === 'Ident' && cx.g.mustCheck.has(e.callee.name) && lookupVar(cx, e.callee.name) === undefined) {
+      if (e.kind === 'Call' && e.callee.kind === 'Ident' && cx.g.mustCheck.has(symKey(e.callee)) && lookupVar(cx, symKey(e.callee)) === undefined) {
         // gcc: -Wunused-result; in seed 002 dropping vgic_put_irq_norelease()'s result leaks the LPI.
         cx.out.push(diag(e.pos, `ignoring return value of '${e.callee.name}' declared with attribute __must_check`, 'use the result (e.g. deleted |= ...), as the caller is expected to act on it', 'warning'));
       }
@@ -417,6 +429,9 @@ function checkInit(cx: Ctx, init: Initializer): void {
 // ---------------------------------------------------------------------------
 // Expressions
 
+/** Key of a name in Globals: a reference to its unit's static carries that static's linkName. */
+const symKey = (e: { name: string; linkName?: string }): string => e.linkName ?? e.name;
+
 function lookupVar(cx: Ctx, name: string): TypeNode | null | undefined {
   for (let i = cx.scopes.length - 1; i >= 0; i--) {
     const t = cx.scopes[i].get(name);
@@ -434,8 +449,34 @@ function known(cx: Ctx, name: string): boolean {
 function candidates(cx: Ctx): string[] {
   const out: string[] = [];
   for (const s of cx.scopes) out.push(...s.keys());
-  out.push(...cx.g.vars.keys(), ...cx.g.functions.keys(), ...cx.g.enumConsts, ...cx.opts.builtins);
+  out.push(...visibleNames(cx.g.vars), ...visibleNames(cx.g.functions), ...cx.g.enumConsts, ...cx.opts.builtins);
   return out;
+}
+
+/** Names of the program-wide symbols (another unit's statics are not visible, so not suggested). */
+function visibleNames(m: ReadonlyMap<string, { name: string; linkage?: string }>): string[] {
+  const out: string[] = [];
+  for (const d of m.values()) if (d.linkage !== 'internal') out.push(d.name);
+  return out;
+}
+
+/** `helper` used in one .c file but defined `static` in another: say why it is not visible. */
+function staticElsewhere(cx: Ctx, name: string): string | undefined {
+  for (const m of [cx.g.functions, cx.g.vars] as ReadonlyArray<ReadonlyMap<string, { name: string; linkage?: string; unit?: string }>>) {
+    for (const d of m.values()) {
+      if (d.name === name && d.linkage === 'internal') return `'${name}' is static in ${d.unit}, so only that file can use it; drop 'static' there and declare it here (or in a shared header)`;
+    }
+  }
+  return undefined;
+}
+
+/** A reference, from another unit, to a static of some unit (not shadowed by a local): gcc cannot link it. */
+function foreignStatic(cx: Ctx, e: { name: string; linkName?: string; pos: SourcePos }): boolean {
+  if (cx.unit === undefined || cx.scopes.some((s) => s.has(e.name))) return false;
+  const d = cx.g.functions.get(symKey(e)) ?? cx.g.vars.get(symKey(e));
+  if (!d || d.linkage !== 'internal' || d.unit === undefined || d.unit === cx.unit) return false;
+  cx.out.push(diag(e.pos, `'${e.name}' is static in another file (${where(d.pos)}), so this file cannot use it`, `a static is private to its file: drop 'static' there and declare '${e.name}' in ${cx.unit} (or in a shared header)`));
+  return true;
 }
 
 function checkExpr(cx: Ctx, e: Expr): void {
@@ -447,9 +488,11 @@ function checkExpr(cx: Ctx, e: Expr): void {
       if (e.kind === 'TypeArg') checkType(cx, e.type, e.pos, false);
       return;
     case 'Ident':
-      if (!known(cx, e.name)) {
+      if (foreignStatic(cx, e)) return;
+      if (!known(cx, symKey(e))) {
         const s = closest(e.name, candidates(cx));
-        cx.out.push(diag(e.pos, `'${e.name}' undeclared${cx.fn ? ' (first use in this function)' : ''}`, s ? `did you mean '${s}'?` : `declare '${e.name}' before using it`));
+        const hint = staticElsewhere(cx, e.name) ?? (s ? `did you mean '${s}'?` : `declare '${e.name}' before using it`);
+        cx.out.push(diag(e.pos, `'${e.name}' undeclared${cx.fn ? ' (first use in this function)' : ''}`, hint));
       }
       return;
     case 'Unary':
@@ -506,13 +549,18 @@ function checkExpr(cx: Ctx, e: Expr): void {
 
 function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
   const name = e.callee.kind === 'Ident' ? e.callee.name : null;
-  if (name === null) checkExpr(cx, e.callee);
-  else if (!known(cx, name)) {
-    const s = closest(name, [...cx.g.functions.keys(), ...cx.opts.builtins, ...cx.scopes.flatMap((m) => [...m.keys()])]);
-    cx.out.push(diag(e.callee.pos, `implicit declaration of function '${name}'`, s ? `did you mean '${s}'?` : `define ${name}() in the program, or check the spelling of the kernel API`));
+  // Program symbols are looked up by key (linkName for a unit's static); messages and kernel APIs use the name.
+  const key = e.callee.kind === 'Ident' ? symKey(e.callee) : null;
+  if (name === null || key === null) checkExpr(cx, e.callee);
+  else if (e.callee.kind === 'Ident' && foreignStatic(cx, e.callee)) {
+    // reported
+  } else if (!known(cx, key)) {
+    const s = closest(name, [...visibleNames(cx.g.functions), ...cx.opts.builtins, ...cx.scopes.flatMap((m) => [...m.keys()])]);
+    const hint = staticElsewhere(cx, name) ?? (s ? `did you mean '${s}'?` : `define ${name}() in the program, or check the spelling of the kernel API`);
+    cx.out.push(diag(e.callee.pos, `implicit declaration of function '${name}'`, hint));
   }
   // A program may define its own container_of-like helper; then its arguments are ordinary expressions.
-  const memberIdx = name !== null && !cx.g.functions.has(name) ? MEMBER_ARG[name] : undefined;
+  const memberIdx = name !== null && key !== null && !cx.g.functions.has(key) ? MEMBER_ARG[name] : undefined;
   e.args.forEach((a, i) => {
     if (i !== memberIdx) checkExpr(cx, a);
   });
@@ -521,9 +569,9 @@ function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
     const base = typeArg?.kind === 'TypeArg' ? typeArg.type : name === 'list_next_entry' || name === 'list_prev_entry' ? pointee(cx, typeOf(cx, e.args[0])) : null;
     checkMemberName(cx, base, e.args[memberIdx]);
   }
-  if (name !== null && !cx.g.functions.has(name) && lookupVar(cx, name) === undefined && e.args[0]) checkLockArg(cx, name, e.args[0]);
-  if (name !== null && lookupVar(cx, name) === undefined) {
-    const f = cx.g.functions.get(name);
+  if (name !== null && key !== null && !cx.g.functions.has(key) && lookupVar(cx, key) === undefined && e.args[0]) checkLockArg(cx, name, e.args[0]);
+  if (name !== null && key !== null && lookupVar(cx, key) === undefined) {
+    const f = cx.g.functions.get(key);
     if (f) {
       const want = f.params.length;
       const variadic = f.kind === 'FunctionDecl' && f.variadic;
@@ -604,7 +652,7 @@ function checkField(cx: Ctx, t: TypeNode | null, field: string, pos: SourcePos):
 function typeOf(cx: Ctx, e: Expr): TypeNode | null {
   switch (e.kind) {
     case 'Ident':
-      return lookupVar(cx, e.name) ?? null;
+      return lookupVar(cx, symKey(e)) ?? null;
     case 'Member': {
       const ot = typeOf(cx, e.object);
       const st = structOf(cx, e.arrow ? pointee(cx, ot) : ot);
@@ -630,8 +678,8 @@ function typeOf(cx: Ctx, e: Expr): TypeNode | null {
     case 'Call': {
       if (e.callee.kind !== 'Ident') return null;
       const name = e.callee.name;
-      const f = cx.g.functions.get(name);
-      if (f && lookupVar(cx, name) === undefined) return f.ret;
+      const f = cx.g.functions.get(symKey(e.callee));
+      if (f && lookupVar(cx, symKey(e.callee)) === undefined) return f.ret;
       if (RETURNS_TYPE_ARG.has(name)) {
         const ta = e.args.find((a) => a.kind === 'TypeArg');
         return ta?.kind === 'TypeArg' ? { kind: 'PointerType', pos: e.pos, to: ta.type } : null;

@@ -9,12 +9,14 @@
 import type { Diagnostic, SourceFile } from '../engine/api.ts';
 import type { Program } from './ast.ts';
 import { capDiagnostics, diag, sortDiagnostics, type DiagSink } from './diagnostics.ts';
+import { linkProgram } from './link.ts';
 import { parseDecls } from './parser.ts';
 import { preprocess } from './preprocess.ts';
 
 export type * from './ast.ts';
 export { checkProgram, KERNEL_GUARDS, KERNEL_STRUCTS, type CheckOptions } from './check.ts';
 export { formatDiagnostic } from './diagnostics.ts';
+export { internalLinkName } from './link.ts';
 export { DEFAULT_CONFIG_DEFINES } from './preprocess.ts';
 export { FOR_EACH_MACROS } from './parse-stmt.ts';
 export { TYPE_ARG_POSITIONS } from './parse-expr.ts';
@@ -45,10 +47,11 @@ export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): Pars
   }
   try {
     const pp = preprocess(files, opts.defines ?? {}, sink);
-    const decls = parseDecls(pp.tokens, sink);
+    const decls = parseDecls(pp.tokens, sink, pp.units);
     const diagnostics = capDiagnostics(sortDiagnostics(sink.list, order), sink.dropped);
     const failed = diagnostics.some((d) => d.severity === 'error');
     const program: Program = { kind: 'Program', files: pp.files, decls, config: pp.config };
+    linkProgram(program);
     return failed ? { program: null, diagnostics, partial: program } : { program, diagnostics };
   } catch (e) {
     // A bug in the front end must still come out as a diagnostic, never a stack trace.

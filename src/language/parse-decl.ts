@@ -35,9 +35,17 @@ const SIMPLE_DEFINES: Record<string, (pos: SourcePos) => TypeNode> = {
   LIST_HEAD: (pos) => ({ kind: 'StructType', pos, name: 'list_head', union: false }),
   HLIST_HEAD: (pos) => ({ kind: 'StructType', pos, name: 'hlist_head', union: false }),
   DECLARE_WAIT_QUEUE_HEAD: (pos) => ({ kind: 'NamedType', pos, name: 'wait_queue_head_t' }),
+  DEFINE_RT_MUTEX: (pos) => ({ kind: 'StructType', pos, name: 'rt_mutex', union: false }),
 };
 
-export const DEFINE_MACROS = new Set([...Object.keys(SIMPLE_DEFINES), 'DEFINE_PER_CPU', 'DECLARE_PER_CPU', 'DECLARE_BITMAP']);
+/** Defining macros `M(name, callback)`: the object is statically bound to its callback. */
+const CALLBACK_DEFINES: Record<string, (pos: SourcePos) => TypeNode> = {
+  DECLARE_WORK: (pos) => ({ kind: 'StructType', pos, name: 'work_struct', union: false }),
+  DECLARE_TASKLET: (pos) => ({ kind: 'StructType', pos, name: 'tasklet_struct', union: false }),
+  DECLARE_TASKLET_OLD: (pos) => ({ kind: 'StructType', pos, name: 'tasklet_struct', union: false }),
+};
+
+export const DEFINE_MACROS = new Set([...Object.keys(SIMPLE_DEFINES), ...Object.keys(CALLBACK_DEFINES), 'DEFINE_PER_CPU', 'DECLARE_PER_CPU', 'DECLARE_BITMAP']);
 
 /** Keywords that start a statement or an expression, never a declaration. */
 export const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
@@ -103,6 +111,11 @@ function parseDefineMacro(p: Parser, storage: Storage): VarDecl | null {
   if (SIMPLE_DEFINES[macro]) {
     const id = expectIdent(p, `as the argument of ${macro}()`);
     decl = { kind: 'VarDecl', pos: id.pos, name: id.text, type: SIMPLE_DEFINES[macro](t.pos), init: null, storage, define: macro };
+  } else if (CALLBACK_DEFINES[macro]) {
+    const id = expectIdent(p, `as the first argument of ${macro}(name, func)`);
+    expect(p, ',', `in ${macro}(name, func)`, `usage: ${macro}(name, func)`);
+    const fn = parseAssign(p);
+    decl = { kind: 'VarDecl', pos: id.pos, name: id.text, type: CALLBACK_DEFINES[macro](t.pos), init: null, storage, define: macro, defineArgs: [fn] };
   } else if (macro === 'DECLARE_BITMAP') {
     const id = expectIdent(p, 'as the first argument of DECLARE_BITMAP(name, bits)');
     expect(p, ',', 'in DECLARE_BITMAP(name, bits)');

@@ -21,7 +21,12 @@ export const FILE_SCOPE_IGNORED: ReadonlySet<string> = new Set([
   'device_initcall', 'late_initcall', 'static_assert', '_Static_assert', 'ALLOW_ERROR_INJECTION', 'NOKPROBE_SYMBOL',
 ]);
 
-export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
+/**
+ * `units` (from the preprocessor) says where each translation unit's tokens
+ * begin; every function and variable declared at file scope is tagged with
+ * its unit, so `static` symbols can be kept per unit (see link.ts).
+ */
+export function parseDecls(tokens: Token[], sink: DiagSink, units: ReadonlyArray<{ path: string; start: number }> = []): TopLevelDecl[] {
   const p: Parser = newParser(tokens, sink);
   const decls: TopLevelDecl[] = [];
   // A header included by two .c files yields the same declarations twice, at the same source position.
@@ -59,6 +64,8 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
       }
       continue;
     }
+    let unit: string | undefined;
+    for (const u of units) if (u.start <= before) unit = u.path;
     try {
       const got = parseDeclaration(p, false);
       // A stray '{' after an earlier error (a K&R body, a broken header) is most likely its body; only a
@@ -68,6 +75,7 @@ export function parseDecls(tokens: Token[], sink: DiagSink): TopLevelDecl[] {
         const key = `${d.kind}:${d.name ?? ''}:${d.pos.file}:${d.pos.line}:${d.pos.col}`;
         if (seen.has(key)) continue;
         seen.add(key);
+        if (unit !== undefined && (d.kind === 'FunctionDef' || d.kind === 'FunctionDecl' || d.kind === 'VarDecl')) d.unit = unit;
         decls.push(d);
       }
     } catch (e) {

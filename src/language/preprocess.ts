@@ -27,6 +27,8 @@ export interface PreprocessResult {
   config: Record<string, string>;
   /** Paths in the order they were first read. */
   files: string[];
+  /** Each translation unit's path and the index of its first token in `tokens`, in order. */
+  units: Array<{ path: string; start: number }>;
 }
 
 /**
@@ -139,6 +141,7 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
   const out: Token[] = [];
   const config: Record<string, string> = {};
   const seen: string[] = [];
+  const units: Array<{ path: string; start: number }> = [];
   const lexed = new Map<string, Token[]>();
   const tokensOf = (f: SourceFile) => {
     let t = lexed.get(f.path);
@@ -160,6 +163,7 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
     }
     const included = new Set<string>();
     const pp = new Preprocessor(macros, sink, files, tokensOf, included, out);
+    units.push({ path: unit.path, start: out.length });
     pp.runFile(unit, 0);
     for (const [name, m] of macros) {
       if (name.startsWith('CONFIG_')) config[name] = m.body.map((t) => t.text).join(' ');
@@ -169,7 +173,7 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
   const lastTok = out[out.length - 1];
   const last = lastTok ? { ...lastTok.pos, col: lastTok.pos.col + lastTok.text.length } : { file: files[0]?.path ?? '<empty>', line: 1, col: 1 };
   out.push({ kind: 'eof', text: '', pos: last, bol: true, space: true });
-  return { tokens: out, config, files: seen };
+  return { tokens: out, config, files: seen, units };
 }
 
 class Preprocessor {
