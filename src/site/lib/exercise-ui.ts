@@ -50,6 +50,8 @@ export function mountExercise(root: HTMLElement): void {
   const textarea = $<HTMLTextAreaElement>('.lab-ex-plain');
   const host = $<HTMLElement>('.lab-ex-host');
   const status = $<HTMLElement>('.lab-ex-status');
+  // Not a live region: "Saving…" on every keystroke would drown a screen reader.
+  const saved = $<HTMLElement>('.lab-ex-saved');
   const starter = new Map(view.files.map((f) => [f.path, f.text]));
   const editable = new Set(view.files.filter((f) => f.editable).map((f) => f.path));
   const texts = new Map(starter);
@@ -126,13 +128,13 @@ export function mountExercise(root: HTMLElement): void {
     if (!r.ok) problem(r.problem);
     else {
       notices.querySelector('[data-key^="storage-full"]')?.remove();
-      status.textContent = 'Draft saved.';
+      saved.textContent = 'Draft saved.';
     }
   }
   function changed(path: string, text: string): void {
     texts.set(path, text);
     dirty = true;
-    status.textContent = 'Saving…';
+    saved.textContent = 'Saving…';
     clearTimeout(saveTimer);
     saveTimer = setTimeout(save, 300);
   }

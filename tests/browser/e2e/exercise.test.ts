@@ -121,7 +121,7 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('// my draft 42\n');
-    await page.locator('.lab-ex-status', { hasText: 'Draft saved' }).waitFor({ timeout: 5000 });
+    await page.locator('.lab-ex-saved', { hasText: 'Draft saved' }).waitFor({ timeout: 5000 });
     await page.reload({ waitUntil: 'networkidle' });
     await waitMonaco(page);
     expect(await editorText(page)).toMatch(/^\/\/ my draft 42\n/);

@@ -4,7 +4,9 @@
 // Monaco (the one chunk over 1 MB) is cached the first time an exercise page opens it.
 // Hashed /_astro/ files are served from the cache first; pages and data go to the network
 // first and fall back to the cache, so an online learner always gets the newest build.
-const CACHE = 'lockdep-lab-v1';
+// Served by src/site/pages/sw.js.ts, which stamps each build: a new build is a new
+// service worker, which caches the new pages and then drops the old cache.
+const CACHE = 'lockdep-lab-__BUILD__';
 const SCOPE = new URL('./', self.location).pathname;
 const BIG = 1_000_000;
 // Static hosts (and astro preview) send `Vary: Origin`; a module import from a worker carries an
