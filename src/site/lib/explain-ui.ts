@@ -26,7 +26,7 @@ function reportCard(r: DecodedReport, i: number, titles: Record<string, string>,
   if (r.task) facts.append(h('dt', {}, 'Task'), h('dd', {}, `${r.task.comm}/${r.task.pid}${r.task.context ? ` — ${r.task.context.words}` : ''}`));
   if (r.summary) facts.append(h('dt', {}, 'Summary'), h('dd', {}, r.summary));
   for (const l of r.locks.filter((x, k, all) => all.findIndex((y) => y.name === x.name && y.role === x.role) === k)) {
-    const bits = [l.role];
+    const bits: string[] = [l.role];
     if (l.usage) bits.push(`{${l.usage.raw}}: ${l.usage.words}`);
     if (l.waitType) bits.push(`{${l.waitType.raw}}: ${l.waitType.withNesting.words}`);
     facts.append(h('dt', {}, h('code', {}, l.name)), h('dd', {}, bits.join('; ')));

@@ -12,7 +12,7 @@ export const GET: APIRoute = async () => {
     'progress/',
     'explain/',
     'exercises/',
-    ...docs.map((d) => (d.id === 'index' ? '' : `${d.id.replace(/\/index$/, '')}/`)),
+    ...docs.map((d: { id: string }) => (d.id === 'index' ? '' : `${d.id.replace(/\/index$/, '')}/`)),
     ...exercises.flatMap((e) => [`exercises/${e.slug}/`, `exercises/${e.slug}/exercise.json`]),
   ];
   return new Response(JSON.stringify({ pages: [...new Set(pages)].map((p) => base + p) }), { headers: { 'content-type': 'application/json' } });
