@@ -72,6 +72,11 @@ function innerFn(stack: Stack): string | undefined {
   return undefined;
 }
 
+/** Every source function on the stack: a site counts as in `fn` when reached from it (a helper called by it). */
+function callers(stack: Stack): string[] {
+  return stack.filter((f) => f.pos && !f.synthetic).map((f) => f.fn);
+}
+
 function sitePos(stack: Stack): SourcePos | undefined {
   for (const f of stack) if (f.pos && !f.synthetic) return f.pos;
   return undefined;
@@ -89,10 +94,11 @@ function baseClass(name: string): string {
  */
 export function blindingObserver(editable: ReadonlySet<string> = new Set()): BlindingObserver {
   const found: BlindingFinding[] = [];
-  // class name -> subclass -> function -> first site
-  const subclasses = new Map<string, Map<number, Map<string, SourcePos | undefined>>>();
-  // class name -> function -> first hand annotation there, in the learner's files
-  const annotated = new Map<string, Map<string, { pos: SourcePos; api: string }>>();
+  // class name -> subclass -> call path -> first site
+  const subclasses = new Map<string, Map<number, Map<string, { fn: string; pos?: SourcePos; via: string[] }>>>();
+  // class name -> call path -> first hand annotation there, in the learner's files
+  // (keyed by call path: a helper reached from an allowed and a forbidden function is two sites)
+  const annotated = new Map<string, Map<string, { fn: string; pos: SourcePos; api: string; via: string[] }>>();
   const annotation = (e: { api: string; lock: { name: string }; ctx: { stack: Stack } }) => {
     if (!ANNOTATION_APIS.has(e.api)) return;
     const pos = learnerSite(e.ctx.stack);
@@ -100,8 +106,9 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
     const cls = baseClass(e.lock.name);
     let byFn = annotated.get(cls);
     if (!byFn) annotated.set(cls, (byFn = new Map()));
-    const fn = innerFn(e.ctx.stack) ?? '?';
-    if (!byFn.has(fn)) byFn.set(fn, { pos, api: e.api });
+    const via = callers(e.ctx.stack);
+    const path = via.join('<');
+    if (!byFn.has(path)) byFn.set(path, { fn: innerFn(e.ctx.stack) ?? '?', pos, api: e.api, via });
   };
   const learnerSite = (stack: Stack): SourcePos | undefined => {
     const pos = sitePos(stack);
@@ -147,8 +154,9 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
           if (!m) subclasses.set(cls, (m = new Map()));
           let byFn = m.get(e.subclass);
           if (!byFn) m.set(e.subclass, (byFn = new Map()));
-          const fn = innerFn(e.ctx.stack) ?? '?';
-          if (!byFn.has(fn)) byFn.set(fn, sitePos(e.ctx.stack));
+          const via = callers(e.ctx.stack);
+          const path = via.join('<');
+          if (!byFn.has(path)) byFn.set(path, { fn: innerFn(e.ctx.stack) ?? '?', pos: sitePos(e.ctx.stack), via });
           break;
         }
       }
@@ -158,13 +166,13 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
       const mayAnnotate = more.annotate ?? Object.keys(allowed);
       for (const [cls, byFn] of annotated) {
         const sites = more.subclassSites?.[cls];
-        for (const [fn, { pos, api }] of byFn) {
+        for (const { fn, pos, api, via } of byFn.values()) {
           if (!mayAnnotate.includes(cls))
             out.push({
               pos,
               message: `${api}() on ${cls}: a hand-made lockdep annotation tells lockdep about a lock operation that did not happen (or hides one that did) — this exercise needs no annotation on ${cls}; fix the locking instead`,
             });
-          else if (sites && !sites.includes(fn))
+          else if (sites && !via.some((f) => sites.includes(f)))
             out.push({
               pos,
               message: `${api}() on ${cls} in ${fn}(): this exercise annotates ${cls} only in ${sites.map((s) => `${s}()`).join(' and ')}; an annotation elsewhere changes what lockdep believes is held where`,
@@ -179,8 +187,8 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
         for (const [sub, byFn] of subs) {
           if (ok.includes(sub)) {
             if (!sites) continue;
-            for (const [fn, pos] of byFn) {
-              if (sites.includes(fn)) continue;
+            for (const { fn, pos, via } of byFn.values()) {
+              if (via.some((f) => sites.includes(f))) continue;
               out.push({
                 pos,
                 message: `${cls} taken in subclass ${sub} in ${fn}(): that subclass stands for the context of ${sites.map((s) => `${s}()`).join(' and ')}; taking it elsewhere makes lockdep compare the wrong contexts and stop comparing the ones that can really race`,
@@ -188,7 +196,7 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
             }
             continue;
           }
-          const pos = byFn.values().next().value;
+          const pos = byFn.values().next().value?.pos;
           out.push({
             pos,
             message: ok.length

@@ -125,4 +125,15 @@ describe('faked contexts and hand-made annotations', () => {
     expect(f[0].message).toContain('wakeup_handler()');
     expect(o.findings({ w: [1] }, { subclassSites: { w: ['sched_out', 'wakeup_handler'] } }).map((x) => x.pos?.line)).toEqual([12, 12]);
   });
+
+  it('counts a helper called from a listed function as that function, and not when called from elsewhere', () => {
+    const via = (...fns: string[]): EventContext => ({ ...ctx(20), stack: fns.map((fn, i) => ({ fn, pos: { file: 'a.c', line: 20 + i * 10, col: 2 }, offset: 0, size: 1 })) });
+    const o = blindingObserver(new Set(['a.c']));
+    o.event({ ...acq('w', 1, 20), ctx: via('lock_sched_out', 'sched_out') });
+    expect(o.findings({ w: [1] }, { subclassSites: { w: ['sched_out'] } })).toEqual([]);
+    o.event({ ...acq('w', 1, 20), ctx: via('lock_sched_out', 'wakeup_handler') });
+    const f = o.findings({ w: [1] }, { subclassSites: { w: ['sched_out'] } });
+    expect(f.map((x) => x.pos?.line)).toEqual([20]);
+    expect(f[0].message).toContain('in lock_sched_out()');
+  });
 });
