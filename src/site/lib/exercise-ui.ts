@@ -371,7 +371,10 @@ export function mountExercise(root: HTMLElement): void {
     for (const d of g.diagnostics) term.append(h('span', { class: 'lab-term-line lab-term-error' }, `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}${d.hint ? `\n    hint: ${d.hint}` : ''}`));
     const opts = termOpts();
     for (const l of lines) term.append(lineNode(l, opts));
-    setMarkers(g.checks.flatMap((c) => c.markers));
+    setMarkers([
+      ...g.diagnostics.map((d): MarkerView => ({ file: d.file, line: d.line, col: d.col, message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, severity: d.severity === 'warning' ? 'warning' : d.severity === 'note' ? 'info' : 'error' })),
+      ...g.checks.flatMap((c) => c.markers),
+    ]);
     offerKindHint(g.checks.find((c) => c.reportKind)?.reportKind);
     if (g.status === 'pass') markPassed(true);
   }

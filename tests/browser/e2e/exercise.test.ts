@@ -238,6 +238,23 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     await page.close();
   });
 
+  it.skipIf(!hasEngine)('points at a syntax error with file:line:col in the log and a marker on the line', async () => {
+    const page = await s.context.newPage();
+    await openExercise(page);
+    await waitMonaco(page);
+    const broken = (await editorText(page)).replace('nr_devices++;', 'nr_devices++');
+    const line = broken.split('\n').findIndex((l) => l.includes('nr_devices++')) + 1;
+    await page.evaluate(([p, t]) => (window as any).__labEditor.set(p, t), [FILE, broken]);
+    await page.locator('.lab-ex-run').click();
+    const diag = page.locator('lab-exercise .lab-term-error').first();
+    await diag.waitFor({ timeout: 15_000 });
+    expect(await diag.textContent()).toMatch(new RegExp(`${FILE}:(${line}|${line + 1}):\\d+: error`));
+    const markers = await page.evaluate(() => (window as any).__labMonaco.monaco.editor.getModelMarkers({ owner: 'lockdep-lab' }).map((m: any) => m.startLineNumber));
+    expect(markers.some((l: number) => l === line || l === line + 1)).toBe(true);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
   it.skipIf(!hasEngine)('ends an endless loop in learner code with a message while the page stays responsive', async () => {
     const page = await s.context.newPage();
     await openExercise(page);
