@@ -15,6 +15,7 @@
  * spinlock that protects it (IRQs must be off while holding it).
  */
 static DEFINE_PER_CPU(struct list_head, wakeup_vcpus_on_cpu);
+/* Not static (upstream's is): the lab's kvm.c checks who holds it. */
 DEFINE_PER_CPU(raw_spinlock_t, wakeup_vcpus_on_cpu_lock);
 
 void vmx_vcpu_pi_load(struct kvm_vcpu *vcpu, int cpu)
