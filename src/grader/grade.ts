@@ -157,7 +157,7 @@ function starterDefines(exercise: Exercise, message: string): string | undefined
   const editable = new Set(exercise.meta.files.filter((f) => f.editable).map((f) => f.path));
   const def = new RegExp(`^[A-Za-z_][\\w \\t\\*]*\\b${name}\\s*\\([^;]*$`, 'm');
   const file = exercise.files.find((f) => editable.has(f.path) && def.test(f.text));
-  return file ? `the starter's ${file.path} defines ${name}(); keep it in your ${file.path} (npx lockdep-lab exercises start ${exercise.slug} shows the current starter)` : undefined;
+  return file ? `the starter's ${file.path} defines ${name}(); keep it in your ${file.path} (npx lockdep-lab exercises start ${exercise.slug} <new dir> copies the current starter)` : undefined;
 }
 
 /** Grade `submitted` (the learner's versions of the editable files) against `exercise`. */
