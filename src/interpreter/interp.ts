@@ -1721,7 +1721,7 @@ export function binop(I: Interp, op: string, l: Value, r: Value, pos: SourcePos)
 }
 
 function divideError(I: Interp): never {
-  bug(I.k, 'Oops: divide error: 0000 [#1] PREEMPT SMP', 'bug', 'divide error: 0000');
+  bug(I.k, '', 'bug', 'divide error: 0000');
 }
 
 // ---------------------------------------------------------------------------

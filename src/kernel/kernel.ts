@@ -349,8 +349,42 @@ export function preemptCount(k: Kernel): number {
 
 // ---------------------------------------------------------------------------
 // Self-test helpers (lib/locking-selftest.c): exactly their macros' effects.
+// They only step into a context and back out inside one function of one
+// context: an exit that matches no enter of the same context (a real
+// handler trying to leave its interrupt, or a stray exit) is a BUG.
+
+type SelftestCtx = 'hardirq' | 'softirq' | 'nmi';
+
+function selftestEnter(k: Kernel, kind: SelftestCtx): void {
+  const st = (k.cur.selftest ??= { hardirq: [], softirq: [], nmi: [] });
+  const f = k.cur.frames[k.cur.frames.length - 1];
+  if (f) st[kind].push(f);
+}
+
+/** The exit helper `api` pairs with an enter by the same function call, or the kernel BUGs at the call site. */
+function selftestExit(k: Kernel, kind: SelftestCtx, api: string, at?: SourcePos): void {
+  const list = k.cur.selftest?.[kind];
+  const f = k.cur.frames[k.cur.frames.length - 1];
+  if (list && list.length > 0 && f && list[list.length - 1] === f) {
+    list.pop();
+    return;
+  }
+  const fn = innermostPos(k).fn;
+  const enter = `${api.replace(/exit/i, (m) => (m === 'EXIT' ? 'ENTER' : 'enter'))}()`;
+  const inIt = kind === 'hardirq' ? k.cur.cpu.hardirq > 0 : kind === 'softirq' ? k.cur.task.softirq > 0 : k.cur.cpu.nmi;
+  const ctxName = kind === 'nmi' ? 'NMI' : kind;
+  const why = !inIt
+    ? `${api}() in ${fn}() without a matching ${enter}: not in ${ctxName} context`
+    : list && list.length > 0
+      ? `${api}() in ${fn}() would leave the ${ctxName} context its caller entered: ${enter}/${api}() pair inside one function, as lib/locking-selftest.c uses them`
+      : `${api}() in ${fn}() would leave the ${ctxName} context the hardware entered: a handler cannot leave its interrupt (${enter}/${api}() are lib/locking-selftest.c helpers, paired inside one function)`;
+  printk(k, 3, why, at);
+  const where = at ? `${at.file}:${at.line}` : '?';
+  bug(k, `kernel BUG at ${where}!`, 'bug', undefined, why);
+}
 
 export function hardirqEnterSelftest(k: Kernel): void {
+  selftestEnter(k, 'hardirq');
   irqOff(k, 'hardirq_enter');
   k.cur.cpu.hardirq++;
   // The self-test's HARDIRQ_ENTER() marks the context threadable (lockdep_hardirq_threaded()).
@@ -358,11 +392,8 @@ export function hardirqEnterSelftest(k: Kernel): void {
   if (listening(k)) emit(k, { kind: 'hardirq_enter', ctx: ctxNow(k) });
 }
 
-export function* hardirqExitSelftest(k: Kernel): Gen<void> {
-  if (k.cur.cpu.hardirq === 0) {
-    yield* warnOnce(k, 'hardirq_exit', 'hardirq_exit() without hardirq_enter()');
-    return;
-  }
+export function* hardirqExitSelftest(k: Kernel, at?: SourcePos, api = 'hardirq_exit'): Gen<void> {
+  selftestExit(k, 'hardirq', api, at);
   k.cur.cpu.hardirq--;
   if (k.cur.cpu.hardirq === 0) k.cur.cpu.threaded = false;
   if (listening(k)) emit(k, { kind: 'hardirq_exit', ctx: ctxNow(k) });
@@ -370,15 +401,29 @@ export function* hardirqExitSelftest(k: Kernel): Gen<void> {
 }
 
 export function softirqEnterSelftest(k: Kernel): void {
+  selftestEnter(k, 'softirq');
   bhDisable(k, 'softirq_enter');
   irqOff(k, 'softirq_enter');
   if (listening(k)) emit(k, { kind: 'softirq_enter', ctx: ctxNow(k) });
 }
 
-export function* softirqExitSelftest(k: Kernel): Gen<void> {
+export function* softirqExitSelftest(k: Kernel, at?: SourcePos, api = 'softirq_exit'): Gen<void> {
+  selftestExit(k, 'softirq', api, at);
   if (listening(k)) emit(k, { kind: 'softirq_exit', ctx: ctxNow(k) });
   yield* irqOn(k, 'softirq_exit');
   yield* bhEnable(k, 'softirq_exit');
+}
+
+export function nmiEnterSelftest(k: Kernel): void {
+  selftestEnter(k, 'nmi');
+  k.cur.cpu.nmi = true;
+  if (listening(k)) emit(k, { kind: 'nmi_enter', ctx: ctxNow(k) });
+}
+
+export function nmiExitSelftest(k: Kernel, at?: SourcePos): void {
+  selftestExit(k, 'nmi', 'nmi_exit', at);
+  if (listening(k)) emit(k, { kind: 'nmi_exit', ctx: ctxNow(k) });
+  k.cur.cpu.nmi = false;
 }
 
 // ---------------------------------------------------------------------------
@@ -624,16 +669,17 @@ export function* warnOnce(k: Kernel, key: string, message: string, kind: ReportK
 
 
 /** BUG() / BUG_ON(): `kernel BUG at file:line!`, an oops; the task dies (the machine panics in interrupt context). */
-export function bug(k: Kernel, message: string, kind: ReportKind = 'bug', errorCode?: string): never {
+export function bug(k: Kernel, message: string, kind: ReportKind = 'bug', errorCode?: string, siteMessage?: string): never {
   const ctx = ctxNow(k);
   k.oopsCount++;
-  const lines = [...message.split('\n')];
+  // An empty message: the Oops line is the report's first line (divide error).
+  const lines = message ? [...message.split('\n')] : [];
   lines.push(`Oops: ${errorCode ?? 'invalid opcode: 0000'} [#${k.oopsCount}] PREEMPT SMP`);
   lines.push(cpuLine(ctx, k.taint), 'Hardware name: Lockdep Lab simulated machine', ripLine(ctx));
   lines.push(...k_env_trace(ctx));
   lines.push('---[ end trace 0000000000000000 ]---');
   const here = innermostPos(k);
-  report(k, kind, lines[0]!, lines, here.pos ? [{ pos: here.pos, message: lines[0]! }] : []);
+  report(k, kind, lines[0]!, lines, traceSites(ctx.stack, siteMessage ?? lines[0]!));
   k.taint.flags.add('D');
   if (k.cur.kind !== 'task') {
     const panic = 'Kernel panic - not syncing: Fatal exception in interrupt';
@@ -648,8 +694,25 @@ export function sanitizerReport(k: Kernel, kind: ReportKind, header: string, bod
   const ctx = ctxNow(k);
   const sep = '='.repeat(65);
   const lines = [sep, header, ...body, '', cpuLine(ctx, k.taint), 'Hardware name: Lockdep Lab simulated machine', ...k_env_trace(ctx), ...extra, sep];
-  const here = innermostPos(k);
-  report(k, kind, header, lines, here.pos ? [{ pos: here.pos, message: header }] : []);
+  report(k, kind, header, lines, traceSites(ctx.stack, header));
+}
+
+/**
+ * Sites for an oops or sanitizer report: every learner frame of its call
+ * trace (innermost first, each file:line once), so the editor can link them.
+ */
+export function traceSites(stack: readonly Frame[], message: string): Report['sites'] {
+  const out: Report['sites'] = [];
+  const seen = new Set<string>();
+  for (const f of stack) {
+    if (f.synthetic || !f.pos) continue;
+    const key = `${f.pos.file}:${f.pos.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ pos: { ...f.pos }, message: out.length === 0 ? message : `${f.fn}() is in the call trace here` });
+    if (out.length >= 16) break;
+  }
+  return out;
 }
 
 /**

@@ -109,8 +109,8 @@ export interface Exec {
   below: Frame[];
   /** Bytes of this context's stack in use by simulated frames (THREAD_SIZE budget). */
   stackUsed?: number;
-  /** hardirq_enter()/softirq_enter() self-test helpers entered by this context and not yet exited. */
-  selftest?: { hardirq: number; softirq: number };
+  /** The frames that entered a context with the self-test helpers (hardirq_enter()...) and have not exited it yet. */
+  selftest?: { hardirq: FrameRec[]; softirq: FrameRec[]; nmi: FrameRec[] };
 }
 
 export type TaskKind = 'main' | 'kthread' | 'kworker' | 'idle';

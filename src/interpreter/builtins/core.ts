@@ -46,7 +46,7 @@ function bit(n: bigint): bigint {
 
 function* nonZero(c: CallCtx, i: number): Gen<bigint> {
   const v = yield* evInt(c, i);
-  if (v === 0n) bug(c.I.k, 'Oops: divide error: 0000 [#1] PREEMPT SMP', 'bug', 'divide error: 0000');
+  if (v === 0n) bug(c.I.k, '', 'bug', 'divide error: 0000');
   return v;
 }
 

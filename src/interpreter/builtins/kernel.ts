@@ -12,6 +12,8 @@ import {
   emit,
   hardirqEnterSelftest,
   hardirqExitSelftest,
+  nmiEnterSelftest,
+  nmiExitSelftest,
   inInterrupt,
   irqOff,
   irqOn,
@@ -432,7 +434,7 @@ export const kernelBuiltins: Family = {
     return VOIDV;
   },
   HARDIRQ_EXIT: function* (c) {
-    yield* hardirqExitSelftest(c.I.k);
+    yield* hardirqExitSelftest(c.I.k, c.pos, 'HARDIRQ_EXIT');
     return VOIDV;
   },
   SOFTIRQ_ENTER: function* (c) {
@@ -440,7 +442,7 @@ export const kernelBuiltins: Family = {
     return VOIDV;
   },
   SOFTIRQ_EXIT: function* (c) {
-    yield* softirqExitSelftest(c.I.k);
+    yield* softirqExitSelftest(c.I.k, c.pos, 'SOFTIRQ_EXIT');
     return VOIDV;
   },
   DEBUG_SPINLOCK_BUG_ON: function* (c) {
@@ -453,7 +455,7 @@ export const kernelBuiltins: Family = {
     return VOIDV;
   },
   hardirq_exit: function* (c) {
-    yield* hardirqExitSelftest(c.I.k);
+    yield* hardirqExitSelftest(c.I.k, c.pos, 'hardirq_exit');
     return VOIDV;
   },
   softirq_enter: function* (c) {
@@ -461,19 +463,15 @@ export const kernelBuiltins: Family = {
     return VOIDV;
   },
   softirq_exit: function* (c) {
-    yield* softirqExitSelftest(c.I.k);
+    yield* softirqExitSelftest(c.I.k, c.pos, 'softirq_exit');
     return VOIDV;
   },
   nmi_enter: function* (c) {
-    const k = c.I.k;
-    k.cur.cpu.nmi = true;
-    if (listening(k)) emit(k, { kind: 'nmi_enter', ctx: ctxNow(k) });
+    nmiEnterSelftest(c.I.k);
     return VOIDV;
   },
   nmi_exit: function* (c) {
-    const k = c.I.k;
-    if (listening(k)) emit(k, { kind: 'nmi_exit', ctx: ctxNow(k) });
-    k.cur.cpu.nmi = false;
+    nmiExitSelftest(c.I.k, c.pos);
     return VOIDV;
   },
 
