@@ -9,6 +9,13 @@ import { parseBlock } from './parse-stmt.ts';
 import { parseInitList, parseTypeName, startsTypeName } from './parse-types.ts';
 
 /** Builtin -> index of its type argument. */
+/**
+ * Initializer macros whose argument the kernel stringifies (`#lockname`):
+ * the argument becomes a StringLit holding the name as written.
+ *   INIT_LOCAL_LOCK(lockname) -> INIT_LOCAL_LOCK("lockname")
+ */
+export const STRINGIFIED_ARG: ReadonlyMap<string, number> = new Map([['INIT_LOCAL_LOCK', 0]]);
+
 export const TYPE_ARG_POSITIONS: ReadonlyMap<string, number> = new Map([
   ['container_of', 1],
   ['container_of_const', 1],
@@ -162,6 +169,10 @@ function parsePostfix(p: Parser): Expr {
           const argStart = peek(p);
           if ((args.length === typePos && startsTypeName(p)) || (startsTypeName(p) && isStructKeyword(p))) {
             args.push({ kind: 'TypeArg', pos: argStart.pos, type: parseTypeName(p) });
+          } else if (name !== null && STRINGIFIED_ARG.get(name) === args.length && argStart.kind === 'ident' && (at(p, ')', 1) || at(p, ',', 1))) {
+            // The macro stringifies this argument (#name): it is a name for lockdep, not a variable.
+            p.i++;
+            args.push({ kind: 'StringLit', pos: argStart.pos, value: argStart.text });
           } else {
             args.push(parseAssign(p));
           }

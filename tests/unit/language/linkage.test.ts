@@ -15,7 +15,7 @@ function prog(files: Files): Program {
   return r.program;
 }
 
-const BUILTINS = new Set(['pr_info', 'spin_lock', 'spin_unlock']);
+const BUILTINS = new Set(['pr_info', 'spin_lock', 'spin_unlock', 'DECLARE_WORK']);
 const check = (p: Program, linkNames = true) => checkProgram(p, { builtins: BUILTINS, linkNames }).map((d) => `${d.file}:${d.line}: ${d.message}`);
 
 function symbols(p: Program, name: string): Array<FunctionDef | VarDecl> {
@@ -129,6 +129,14 @@ describe('translation units and static symbols', () => {
     expect(check(p)).toEqual([
       "f.c:1: 'hidden' is static in another file (e.c:1:12), so this file cannot use it",
       "f.c:1: 'priv' is static in another file (e.c:2:12), so this file cannot use it",
+    ]);
+  });
+
+  it('did-you-mean offers the unit’s own statics, never another file’s', () => {
+    const p = prog([['e.c', 'static int counter;\nvoid g(void) { countr = 1; }\n'], ['f.c', 'void h(void) { countr = 2; }\n']]);
+    expect(checkProgram(p, { builtins: BUILTINS, linkNames: true }).map((d) => `${d.file}: ${d.hint}`)).toEqual([
+      "e.c: did you mean 'counter'?",
+      "f.c: declare 'countr' before using it",
     ]);
   });
 
