@@ -135,6 +135,9 @@ export interface Kernel {
   nextKthreadCpu: number;
 }
 
+/** pid of the entry task (rngd/1006 in the klist thread); idle tasks swapper/N are pid 0. */
+export const ENTRY_PID = 1006;
+
 export function createKernel(o: KernelOptions): Kernel {
   const taint: Taint = { flags: new Set() };
   const cpus: Cpu[] = [];
@@ -169,7 +172,7 @@ export function createKernel(o: KernelOptions): Kernel {
     jiffies: 0,
     timers: [],
     irqs: new Map(),
-    nextPid: 1000,
+    nextPid: ENTRY_PID + 1,
     events: 0,
     checks: [],
     once: new Set(),
@@ -201,9 +204,9 @@ export function listening(k: Kernel): boolean {
 // Tasks
 
 export function createTask(k: Kernel, comm: string, kind: TaskKind, cpu: number, bottom: Frame[]): Task {
-  // The entry task is pid 1006 (as in the klist thread's rngd/1006); others count from 1000 around it.
-  if (kind !== 'main' && k.nextPid === 1006) k.nextPid++;
-  const pid = kind === 'main' ? 1006 : k.nextPid++;
+  // The entry task is pid 1006 (as in the klist thread's rngd/1006); tasks it
+  // starts get the next pids, as a child's pid is above its parent's in Linux.
+  const pid = kind === 'main' ? ENTRY_PID : k.nextPid++;
   const c = k.cpus[cpu % k.cpus.length]!;
   const t: Task = {
     pid,

@@ -95,7 +95,7 @@ describe('tasks, sleeping and the sequential scheduler', () => {
     const { r, events } = record(`static DEFINE_MUTEX(m);
 static int thr(void *data) { mutex_lock(&m); pr_info("%s on cpu%d pid %d\\n", current->comm, smp_processor_id(), current->pid); mutex_unlock(&m); return 0; }
 void main(void) { lab_set_comm("rngd"); kthread_run(thr, NULL, "worker/%d", 1); kthread_run(thr, NULL, "worker/%d", 2); pr_info("main first\\n"); }`);
-    expect(r.text).toBe('main first\nworker/1 on cpu1 pid 1000\nworker/2 on cpu2 pid 1001\n');
+    expect(r.text).toBe('main first\nworker/1 on cpu1 pid 1007\nworker/2 on cpu2 pid 1008\n');
     const ends = events.filter((e) => e.kind === 'task_exit' || e.kind === 'return_to_user').map((e) => `${e.kind} ${e.ctx.task.comm}`);
     expect(ends).toEqual(['return_to_user rngd', 'task_exit worker/1', 'task_exit worker/2']);
     const acq = events.find((e) => e.kind === 'acquire' && e.ctx.task.comm === 'worker/1')!;
@@ -122,10 +122,10 @@ static int t1(void *d) { mutex_lock(&a); msleep(1); mutex_lock(&b); return 0; }
 static int t2(void *d) { mutex_lock(&b); msleep(1); mutex_lock(&a); return 0; }
 void main(void) { kthread_run(t1, NULL, "t1"); kthread_run(t2, NULL, "t2"); }`);
     expect(r.status).toBe('reported');
-    expect(r.text).toContain('INFO: task t1:1000 blocked for more than 122 seconds.');
-    expect(r.text).toContain('INFO: task t2:1001 blocked for more than 122 seconds.');
+    expect(r.text).toContain('INFO: task t1:1007 blocked for more than 122 seconds.');
+    expect(r.text).toContain('INFO: task t2:1008 blocked for more than 122 seconds.');
     expect(r.diagnostics[0]!.severity).toBe('note');
-    expect(r.diagnostics[0]!.message).toMatch(/^deadlock: t1\/1000, t2\/1001 wait forever/);
+    expect(r.diagnostics[0]!.message).toMatch(/^deadlock: t1\/1007, t2\/1008 wait forever/);
   });
 
   it('taking a spinlock the interrupted task holds, from its own CPU, is a real deadlock', () => {
@@ -284,9 +284,21 @@ void main(void) { request_irq(6, h, 0, "h", NULL); smp_call_function_single(2, i
 });
 
 describe('pids', () => {
-  it('kthread pids never collide with the entry task (1006)', () => {
+  it('pids are unique and tasks get higher pids than the entry task that starts them (1006, then 1007 up); idle is 0', () => {
     const { r } = record(`static int thr(void *d) { return 0; }
-void main(void) { for (int i = 0; i < 8; i++) { struct task_struct *t = kthread_run(thr, NULL, "t%d", i); pr_info("%d\\n", t->pid); } }`);
-    expect(r.text.trim().split('\n').map(Number)).toEqual([1000, 1001, 1002, 1003, 1004, 1005, 1007, 1008]);
+static irqreturn_t h(int irq, void *dev) { pr_info("irq on %s/%d\\n", current->comm, current->pid); return IRQ_HANDLED; }
+static void w(struct work_struct *x) { pr_info("work %d\\n", current->pid > 1006); }
+void main(void)
+{
+	struct work_struct wk;
+	pr_info("main %d\\n", current->pid);
+	for (int i = 0; i < 8; i++) { struct task_struct *t = kthread_run(thr, NULL, "t%d", i); pr_info("%d\\n", t->pid); }
+	INIT_WORK(&wk, w);
+	schedule_work(&wk);
+	flush_work(&wk);
+	request_irq(5, h, 0, "x", NULL);
+	lab_raise_irq(7, 5);
+}`);
+    expect(r.text.trim().split('\n')).toEqual(['main 1006', '1007', '1008', '1009', '1010', '1011', '1012', '1013', '1014', 'work 1', 'irq on swapper/7/0']);
   });
 });
