@@ -232,8 +232,20 @@ export function resolveType(I: Interp, t: TypeNode, sc?: Scope): RType {
     case 'EnumType':
       if (t.def) defineEnum(I, t.def);
       return INT;
-    case 'PointerType':
+    case 'PointerType': {
+      // While a struct is being laid out, a pointer to a named struct only needs
+      // the struct's identity: laying the pointee out now could reach back into
+      // the struct in progress (vgic_irq -> kvm_vcpu -> ... -> vgic_irq spis[N])
+      // and size it 0. Its layout runs when the outermost one is done.
+      let to = t.to;
+      while (to.kind === 'NamedType' && I.typedefs.has(to.name)) to = I.typedefs.get(to.name)!;
+      if (to.kind === 'StructType' && to.name && layouts.get(I)) {
+        const shell = structNamed(I, to.name, to.union, true);
+        if (!shell.fields) layouts.get(I)!.deferred.push(shell);
+        return ptrTo(shell);
+      }
       return ptrTo(resolveType(I, t.to, sc));
+    }
     case 'ArrayType': {
       const of = resolveType(I, t.of, sc);
       const n = t.size ? Number(toBig(runSync(evalExpr(I, t.size, sc ?? rootScope('<type>'))))) : 0;
@@ -283,19 +295,45 @@ function incomplete(I: Interp, name: string, union: boolean): StructRT {
   return s;
 }
 
-export function structNamed(I: Interp, name: string, union: boolean): StructRT {
+/** Struct layouts in progress, and pointee structs whose layout waits for them to finish. */
+const layouts = new WeakMap<Interp, { active: Set<StructRT>; deferred: StructRT[] }>();
+
+/**
+ * The struct type `name`, laid out from its definition on first use (`shell`:
+ * only its identity, for a pointer). Unknown names stay incomplete (size 0).
+ */
+export function structNamed(I: Interp, name: string, union: boolean, shell = false): StructRT {
   const key = structKey(name, union);
   let s = I.structs.get(key);
-  if (s) return s;
+  if (s && (s.fields || shell)) return s;
   const def = I.structDefs.get(key);
   if (!def) {
+    if (s) return s;
     const b = I.builtinTypes.get(key);
     if (b) return b;
     return incomplete(I, name, union);
   }
-  s = { k: 'struct', name, union, fields: null, size: 0, align: 1 };
-  I.structs.set(key, s);
-  layoutStruct(s, (def.fields ?? []).map((f) => ({ name: f.name, t: resolveType(I, f.type) })));
+  if (!s) {
+    s = { k: 'struct', name, union, fields: null, size: 0, align: 1 };
+    I.structs.set(key, s);
+  }
+  if (shell) return s;
+  let st = layouts.get(I);
+  const outermost = !st;
+  if (!st) layouts.set(I, (st = { active: new Set(), deferred: [] }));
+  if (st.active.has(s)) return s;
+  st.active.add(s);
+  try {
+    layoutStruct(s, (def.fields ?? []).map((f) => ({ name: f.name, t: resolveType(I, f.type) })));
+    st.active.delete(s);
+    if (outermost) {
+      // Now lay out the pointee structs met on the way, each as an outermost layout of its own.
+      layouts.delete(I);
+      for (const d of st.deferred) if (!d.fields) structNamed(I, d.name, d.union);
+    }
+  } finally {
+    if (outermost) layouts.delete(I);
+  }
   return s;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { body, out } from './helpers.ts';
+import { runProgram } from '../../../src/engine/index.ts';
 
 describe('more constructs at runtime', () => {
   it('typedef struct, union, enum in switch, comma, compound literal', () => {
@@ -52,5 +53,42 @@ void main(void) { struct e *p, *start = NULL; struct list_head *pos; int s = 0;
 void main(void) { for (int i = 0; i < 4; i++) spin_lock_init(&table[i].lock);
   spin_lock(&table[1].lock); table[1].n++; spin_unlock(&table[1].lock); pr_info("%d\\n", table[1].n); }`),
     ).toBe('1\n');
+  });
+});
+
+describe('struct layout through pointer cycles', () => {
+  const hdr = `struct kvm_vcpu;
+struct vgic_irq { raw_spinlock_t irq_lock; struct list_head ap_list; struct kvm_vcpu *target_vcpu; u32 intid; };
+struct vgic_dist { int nr; struct vgic_irq spis[20]; };
+struct kvm { struct vgic_dist vgic; };
+struct kvm_vcpu { struct kvm *kvm; int id; };
+struct kvm_host_data { struct vgic_irq *last_lr_irq; };
+`;
+  it('a DEFINE_PER_CPU of a struct pointing into the cycle, in an earlier file, does not size later arrays of structs 0', () => {
+    const r = runProgram(
+      [
+        { path: 'vgic.h', text: hdr },
+        { path: 'a.c', text: '#include "vgic.h"\nDEFINE_PER_CPU(struct kvm_host_data, kvm_host_data);\n' },
+        {
+          path: 'b.c',
+          text: '#include "vgic.h"\nstatic struct kvm kvm;\nvoid main(void)\n{\n\tkvm.vgic.spis[19].intid = 7;\n\tpr_info("%zu %zu %zu %u\\n", sizeof(struct vgic_irq), sizeof(struct vgic_dist), sizeof(kvm), kvm.vgic.spis[19].intid);\n}\n',
+        },
+      ],
+      { lockdep: false, races: false },
+    );
+    expect(r.reports).toEqual([]);
+    const [irq, dist, kvm, v] = r.text.trim().split(' ').map(Number);
+    expect(dist).toBe(8 + 20 * irq!);
+    expect(kvm).toBe(dist);
+    expect(v).toBe(7);
+  });
+
+  it('the same sizes whichever struct is used first', () => {
+    const sizes = (first: string) =>
+      out(`${hdr}void main(void)\n{\n\t${first}\n\tpr_info("%zu %zu %zu %zu\\n", sizeof(struct vgic_irq), sizeof(struct vgic_dist), sizeof(struct kvm), sizeof(struct kvm_vcpu));\n}\n`);
+    const ref = sizes('');
+    expect(sizes('struct kvm_host_data h; (void)h;')).toBe(ref);
+    expect(sizes('struct kvm_vcpu *v = NULL; (void)v;')).toBe(ref);
+    expect(sizes('pr_info("%zu\\n", sizeof(struct kvm_vcpu));').split('\n').slice(1).join('\n')).toBe(ref);
   });
 });
