@@ -4,6 +4,7 @@
  * decoder, the CLI's `--json` and the site never drift apart.
  */
 import type { DecodedKind } from './types.ts';
+import { matchKernelHeader } from './kernel-lines.ts';
 
 export interface HeaderRule {
   kind: DecodedKind;
@@ -49,12 +50,15 @@ export const HEADER_RULES: readonly HeaderRule[] = [
 export function matchHeader(body: string): { kind: DecodedKind; m: RegExpExecArray } | undefined {
   if (body.length === 0 || body.length > 300) return undefined;
   const c = body[0];
-  if (c !== '[' && c !== 'W' && c !== 'I' && c !== 'B' && c !== 'D' && c !== '"') return undefined;
-  for (const r of HEADER_RULES) {
-    const m = r.re.exec(body);
-    if (m) return { kind: r.kind, m };
+  if (c === '[' || c === 'W' || c === 'I' || c === 'B' || c === 'D' || c === '"') {
+    for (const r of HEADER_RULES) {
+      const m = r.re.exec(body);
+      if (m) return { kind: r.kind, m };
+    }
   }
-  return undefined;
+  // Oopses, WARNs, sanitizers, watchdogs: other kernel reports that logs mix in.
+  const k = matchKernelHeader(body);
+  return k ? { kind: k.kind, m: /.*/.exec(body)! } : undefined;
 }
 
 /** The course lesson that teaches each kind (site paths). */

@@ -32,6 +32,7 @@ import type {
   LineRole,
 } from './types.ts';
 import { meaningOf } from './meaning.ts';
+import { CUT_MESSAGE_EXPLAIN, familyOf, kernelLine, matchKernelHeader, parseSchedAtomic, preemptCountWords, type Family } from './kernel-lines.ts';
 import { buildScenario, type RawStep } from './scenario.ts';
 import {
   headerExplain,
@@ -102,6 +103,11 @@ const FIXED: ReadonlyArray<readonly [RegExp, LineRole, string, FixedAction]> = [
 class Builder {
   readonly report: DecodedReport;
   readonly index: number;
+  readonly family: Family;
+  /** Past `---[ end trace`: only the oops's `note:` and panic lines may follow. */
+  private afterEnd = false;
+  /** The `CPU: ... Comm:` line of the dump was seen (an oops's `Oops:` line comes before it). */
+  private sawDump = false;
   private section: Section = 'head';
   private expect: LockRole | undefined;
   private expectNestName = false;
@@ -149,7 +155,10 @@ class Builder {
       truncated: true,
     };
     this.lastPlaced = headerLine;
-    this.place(headerLine, 'header', headerExplain(kind, header));
+    this.family = familyOf(header);
+    const kh = this.family === 'lockdep' ? undefined : matchKernelHeader(header);
+    this.place(headerLine, 'header', kh ? kh.explain : headerExplain(kind, header));
+    if (this.family !== 'lockdep') this.startKernelReport(header);
     if (kind === 'locks-held-at-exit') {
       const m = /([^ ]+\/\d+) still has locks held!/.exec(header);
       const t = m ? parseTaskWord(m[1]) : undefined;
@@ -167,12 +176,13 @@ class Builder {
 
   /** Claim a separator printed just before the header (the `====` line and the blank before it). */
   claimBefore(i: number): void {
+    if (this.family === 'warn' || this.family === 'oops') this.claimCutHere(i);
     let j = this.report.start - 2;
     for (let k = 0; k < 2 && j >= 0 && j > i - 3; k++, j--) {
       const l = this.out[j];
       if (l.placed) break;
       if (/^=+$/.test(l.body) && l.body.length >= 10) {
-        this.place(j, 'separator', 'Separator: a lockdep report starts here.');
+        this.place(j, 'separator', this.family === 'sanitizer' ? 'Separator: a sanitizer report starts here.' : this.family === 'lockdep' ? 'Separator: a lockdep report starts here.' : 'Separator: a report starts here.');
         this.report.start = j + 1;
         const blank = this.out[j - 1];
         if (blank && !blank.placed && blank.body === '') {
@@ -183,6 +193,56 @@ class Builder {
       }
       if (l.body !== '') break;
     }
+  }
+
+  /** Non-lockdep reports: the task and one-line summary their header already gives. */
+  private startKernelReport(header: string): void {
+    const r = this.report;
+    this.section = 'message';
+    const sched = parseSchedAtomic(header);
+    if (sched) {
+      r.task = sched.task;
+      r.summary = `scheduling while atomic: ${sched.task.comm} (pid ${sched.task.pid}) called schedule() with preempt_count 0x${sched.raw}: ${preemptCountWords(sched.pc)}`;
+      this.out[this.report.start - 1].explain += ` Here: task ${sched.task.comm}, pid ${sched.task.pid}, preempt_count 0x${sched.raw} = ${preemptCountWords(sched.pc)}.`;
+      return;
+    }
+    r.summary = header;
+    const hung = /^INFO: task (.+):(\d+) blocked for more than/.exec(header);
+    const lockup = /\[(.+):(\d+)\]$/.exec(header);
+    const t = hung ?? (header.startsWith('watchdog: BUG: soft lockup') ? lockup : null);
+    if (t) r.task = { comm: t[1], pid: Number(t[2]) };
+    // A watchdog or panic line is a whole report; what a real kernel prints after it is optional.
+    if (this.family === 'short') this.complete = true;
+  }
+
+  /** `------------[ cut here ]------------` and the WARN message lines printed before the header. */
+  private claimCutHere(i: number): void {
+    for (let j = i - 1; j >= 0 && j >= i - 12; j--) {
+      const l = this.out[j];
+      if (l.placed || l.body === '') return;
+      if (/^-+\[ cut here \]-+$/.test(l.body)) {
+        this.place(j, 'separator', 'cut here: a WARN() or BUG() report starts; any lines up to the WARNING/BUG line are its message.');
+        for (let k = j + 1; k < i; k++) {
+          const kl = kernelLine(this.out[k].body, this.family, this.report.kind);
+          this.place(k, 'message', kl?.explain ?? CUT_MESSAGE_EXPLAIN);
+          this.report.summary = k === j + 1 ? this.out[k].body : `${this.report.summary} ${this.out[k].body}`;
+        }
+        this.report.start = j + 1;
+        return;
+      }
+    }
+  }
+
+  /** Lines that belong to this report although they look like the start of another. */
+  continues(body: string): boolean {
+    if (this.afterEnd) return /^Kernel panic - not syncing: |^note: .+\[\d+\] exited with |^---\[ end Kernel panic/.test(body);
+    if (this.family === 'oops') return !this.sawDump && body.startsWith('Oops: ');
+    // syzbot symbolises inlined frames: the KASAN header repeats once per inline function.
+    if (this.family === 'sanitizer' && this.linesSinceHeader <= 1) {
+      const type = /^BUG: [A-Z]+: [a-z-]+ in /.exec(this.report.header);
+      return type !== null && body.startsWith(type[0]);
+    }
+    return false;
   }
 
   private place(i: number, role: LineRole, explain?: string, extra?: { lock?: number; stack?: number }): void {
@@ -206,22 +266,37 @@ class Builder {
       // An empty line ends a frame list in old layouts, never a report.
       return true;
     }
-    if (FOREIGN_START.test(body) && !(this.report.kind === 'unknown' && this.linesSinceHeader <= 2)) {
+    if (this.afterEnd) {
+      if (!this.continues(body)) return false;
+      const kl = kernelLine(body, this.family, this.report.kind);
+      this.place(i, kl?.role ?? 'text', kl?.explain);
+      return true;
+    }
+    if (this.family === 'sanitizer' && this.continues(body)) {
+      this.place(i, 'header', 'The same header again: syzbot prints one line per inlined function of the faulting site.');
+      return true;
+    }
+    if (FOREIGN_START.test(body) && !this.continues(body) && !(this.report.kind === 'unknown' && this.family === 'lockdep' && this.linesSinceHeader <= 2)) {
       return false;
     }
     if (/^=+$/.test(body) && body.length >= 10) {
-      if (this.report.kind === 'kcsan-data-race' && this.linesSinceHeader > 3) {
-        this.place(i, 'end', 'End of the KCSAN report.');
+      if ((this.report.kind === 'kcsan-data-race' || this.family === 'sanitizer') && this.linesSinceHeader > 3) {
+        this.place(i, 'end', this.family === 'sanitizer' ? 'End of the sanitizer report.' : 'End of the KCSAN report.');
         this.complete = true;
-        this.closed = true;
+        // A KMSAN report kills the task: make_task_dead()'s `note:` line may follow.
+        if (this.family === 'sanitizer') this.afterEnd = true;
+        else this.closed = true;
         return true;
       }
       // The next report's separator: leave it for the header that follows.
       return false;
     }
     if (/^-+\[ end trace [0-9a-f]+ \]-+$/.test(body) || /^---\[ end trace/.test(body)) {
-      this.place(i, 'end', 'End of the warning trace.');
-      this.closed = true;
+      this.place(i, 'end', this.family === 'oops' ? 'End of the oops.' : 'End of the warning trace.');
+      this.complete = true;
+      // An oops is followed by make_task_dead()'s `note:` lines and, in interrupt context, the panic.
+      if (this.family === 'oops') this.afterEnd = true;
+      else this.closed = true;
       return true;
     }
     const handled = this.classify(i, body, indent);
@@ -284,6 +359,21 @@ class Builder {
       return true;
     }
 
+    if (this.family !== 'lockdep' || this.report.kind === 'kcsan-data-race' || this.report.kind === 'suspicious-rcu' || this.report.kind === 'sleeping-in-atomic') {
+      const kl = kernelLine(body, this.family, r.kind);
+      if (kl) {
+        if (kl.task && !r.task) r.task = kl.task;
+        if (kl.summary && (this.family === 'lockdep' || r.summary === r.header || !r.summary)) r.summary = body;
+        if (this.family === 'oops' && body.startsWith('Oops: ')) this.section = 'message';
+        if (kl.stack) this.beginStack(i, kl.stack, kl.explain);
+        else if (kl.role === 'stack-frame' && this.stack !== undefined) {
+          r.stacks[this.stack].lines.push(i + 1);
+          this.place(i, kl.role, kl.explain, { stack: this.stack });
+        } else this.place(i, kl.role, kl.explain);
+        return true;
+      }
+    }
+
     // Frames are most of a report: try them before the fixed sentences (none of which parses as a frame).
     if ((this.section === 'stack' || this.section === 'dump' || this.section === 'path') && this.frame(i, body)) return true;
 
@@ -340,11 +430,16 @@ class Builder {
         const role: LineRole = isTaskMark ? 'stack-frame' : 'registers';
         if (this.stack !== undefined) r.stacks[this.stack].lines.push(i + 1);
         this.place(i, role, noiseExplain(body), this.stack !== undefined ? { stack: this.stack } : undefined);
-        if (body === '</TASK>' && this.section !== 'path' && this.complete) this.closed = true;
+        if (body === '</TASK>' && this.section !== 'path' && this.complete && !this.endsWithMarker()) this.closed = true;
         return true;
       }
     }
     return false;
+  }
+
+  /** Reports that end at a marker line of their own (`====`, `---[ end trace`), not at the end of a stack. */
+  private endsWithMarker(): boolean {
+    return this.family === 'sanitizer' || this.family === 'oops' || this.family === 'warn';
   }
 
   /** A backtrace entry of the stack that is open (or of a new `Call Trace`). */
@@ -674,7 +769,7 @@ class Builder {
         this.stack = this.openStack('Call Trace', i);
       }
       this.section = 'stack';
-      this.complete = this.complete || r.kind === 'sleeping-in-atomic' || r.kind === 'suspicious-rcu' || r.kind === 'unknown' || r.kind === 'kcsan-data-race';
+      this.complete = this.complete || (!this.endsWithMarker() && (r.kind === 'sleeping-in-atomic' || r.kind === 'suspicious-rcu' || r.kind === 'unknown' || r.kind === 'kcsan-data-race'));
       this.place(i, 'stack-title', 'The backtrace follows, innermost function first.', { stack: this.stack });
       return true;
     }
@@ -684,7 +779,8 @@ class Builder {
       if (!r.task) r.task = { comm, pid: Number(m[2]) };
       this.section = this.section === 'stack' ? 'stack' : 'dump';
       this.place(i, 'dump-info', `dump_stack(): the report was printed on CPU ${m[1]} by ${comm} (pid ${m[2]}).`);
-      if (r.kind === 'sleeping-in-atomic' || r.kind === 'kcsan-data-race' || r.kind === 'suspicious-rcu' || r.kind === 'unknown') this.complete = true;
+      this.sawDump = true;
+      if (!this.endsWithMarker() && (r.kind === 'sleeping-in-atomic' || r.kind === 'kcsan-data-race' || r.kind === 'suspicious-rcu' || r.kind === 'unknown')) this.complete = true;
       return true;
     }
     m = /^Pid: (\d+), comm: ([^ ]+)/.exec(body);
@@ -758,6 +854,11 @@ class Builder {
       this.place(i, 'message', 'Continuation of the message (the line was wrapped).');
       return true;
     }
+    if (this.family === 'sanitizer' && this.section === 'message' && this.linesSinceHeader <= 2) {
+      if (r.summary === r.header) r.summary = `${r.header}: ${body}`;
+      this.place(i, 'message', 'What the sanitizer found, in its words.');
+      return true;
+    }
     if (r.kind === 'unknown' && this.section === 'message' && /^DEBUG_LOCKS_WARN_ON\(.*\)$/.test(body)) {
       r.summary = body;
       this.place(i, 'message', 'A lockdep internal consistency check failed; lockdep turns itself off.');
@@ -787,6 +888,9 @@ class Builder {
     if (this.steps.length > 0) r.scenario = buildScenario(this.scenarioTitle, this.steps, r.kind);
     this.buildChain();
     r.meaning = meaningOf(r);
+    // `unknown` here is not lockdep's: say what kind of kernel report it is instead.
+    const kh = this.family === 'lockdep' || r.kind !== 'unknown' ? undefined : matchKernelHeader(r.header);
+    if (kh) r.meaning = `${kh.explain}${r.summary && r.summary !== r.header ? ` ${r.summary}` : ''}`;
   }
 
   private buildChain(): void {
@@ -859,7 +963,7 @@ export function decodeLines(text: string): { lines: DecodedLine[]; reports: Deco
   for (let i = 0; i < lines.length; i++) {
     const body = lines[i].body;
     const h = matchHeader(body) ?? lockdepShaped(lines, i);
-    if (h && !(cur && !cur.closed && cur.report.kind === 'unknown' && i - (cur.report.start - 1) <= 2 && body.startsWith('DEBUG_LOCKS_WARN_ON'))) {
+    if (h && !(cur && !cur.closed && cur.report.kind === 'unknown' && i - (cur.report.start - 1) <= 2 && body.startsWith('DEBUG_LOCKS_WARN_ON')) && !(cur && !cur.closed && cur.continues(body))) {
       if (cur) cur.close();
       const irqState = h.kind === 'irq-safe-unsafe' ? h.m[1] : undefined;
       cur = new Builder(lines, h.kind, i, body, reports.length, irqState);

@@ -164,12 +164,14 @@ describe('cutting logs into reports', () => {
     const cut = CIRCULAR.split('\n').slice(0, 20).join('\n');
     const oops = 'BUG: unable to handle page fault for address: 0000000000001234\n#PF: supervisor read access in kernel mode\nOops: 0000 [#1] PREEMPT SMP';
     const d = decodeLog(`${cut}\n${oops}\n\n${CIRCULAR}`);
+    // The oops is a report of its own (kind unknown), cut off before its `---[ end trace`.
     expect(d.reports.map((r) => [r.kind, r.truncated])).toEqual([
       ['circular', true],
+      ['unknown', true],
       ['circular', false],
     ]);
     const oopsLines = d.lines.filter((l) => /unable to handle|#PF|Oops/.test(l.text));
-    expect(oopsLines.every((l) => !l.placed)).toBe(true);
+    expect(oopsLines.map((l) => l.report)).toEqual([1, 1, 1]);
     expect(d.reports[0].end).toBeLessThan(oopsLines[0].n);
   });
 
@@ -237,12 +239,13 @@ describe('header variants across kernel versions', () => {
       expect(decodeLog(`=====\n${header}\n`).reports.map((r) => r.kind)).toEqual([kind]);
     });
   }
-  it('an unknown header in lockdep\'s frame is an unknown report; KASAN is not', () => {
+  it('an unknown header in lockdep\'s frame is an unknown report; KASAN is one of its own', () => {
     const d = decodeLog('=====================\nWARNING: some future lockdep check failed\n7.1.0 #1 Not tainted\n---------------------\nx/1 is trying to acquire lock:\n');
     expect(d.reports.map((r) => r.kind)).toEqual(['unknown']);
     expect(d.lines[4].placed).toBe(true);
     const k = decodeLog('==================================================================\nBUG: KASAN: use-after-free in f+0x1/0x2\nRead of size 8 at addr ffff88801d094088 by task a/1\n');
-    expect(k.reports).toEqual([]);
+    expect(k.reports.map((r) => [r.kind, r.meaning.startsWith('KASAN'), r.task?.comm])).toEqual([['unknown', true, 'a']]);
+    expect(k.lines.map((l) => l.role)).toEqual(['separator', 'header', 'access']);
   });
 
   it('prose that quotes a header mid-sentence is not a report', () => {
