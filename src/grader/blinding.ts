@@ -94,6 +94,12 @@ function baseClass(name: string): string {
  */
 export function blindingObserver(editable: ReadonlySet<string> = new Set()): BlindingObserver {
   const found: BlindingFinding[] = [];
+  // pid -> spinning locks (lock id -> depth) the task holds, from lockdep's own
+  // held-lock view: every spin_lock*() raises the preempt count, so a count
+  // below the number held means preemption was re-enabled by hand inside the
+  // critical section, which hides the held lock from the sleeping-in-atomic check.
+  const spinHeld = new Map<number, Map<number, number>>();
+  let preemptFaked = false;
   // class name -> subclass -> call path -> first site
   const subclasses = new Map<string, Map<number, Map<string, { fn: string; pos?: SourcePos; via: string[] }>>>();
   // class name -> call path -> first hand annotation there, in the learner's files
@@ -114,8 +120,35 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
     const pos = sitePos(stack);
     return pos && editable.has(pos.file) ? pos : undefined;
   };
+  const held = (pid: number): Map<number, number> => {
+    let m = spinHeld.get(pid);
+    if (!m) spinHeld.set(pid, (m = new Map()));
+    return m;
+  };
+  const trackSpin = (e: KernelEvent) => {
+    // Only the lock APIs move the preempt count; might_lock() and the raw
+    // annotations tell lockdep about a lock without touching it.
+    if ((e.kind === 'acquire' || e.kind === 'release') && SPINNING.has(e.lock.lockType) && SPIN_API.test(e.api)) {
+      const m = held(e.ctx.task.pid);
+      const n = (m.get(e.lock.id) ?? 0) + (e.kind === 'acquire' ? 1 : -1);
+      if (n > 0) m.set(e.lock.id, n);
+      else m.delete(e.lock.id);
+    }
+    if (preemptFaked) return;
+    const m = spinHeld.get(e.ctx.task.pid);
+    if (!m || m.size === 0) return;
+    let n = 0;
+    for (const d of m.values()) n += d;
+    if (e.ctx.preemptCount >= n) return;
+    preemptFaked = true;
+    found.push({
+      pos: sitePos(e.ctx.stack),
+      message: `preemption was re-enabled by hand (preempt_enable*() / preempt_count_*()) while ${n} spinlock${n > 1 ? 's are' : ' is'} still held: the preempt count no longer shows the held lock, so sleeping here is not reported although it is still a bug — drop the spinlock before sleeping instead`,
+    });
+  };
   return {
     event(e: KernelEvent) {
+      trackSpin(e);
       switch (e.kind) {
         case 'hardirq_enter':
         case 'hardirq_exit':
@@ -210,6 +243,10 @@ export function blindingObserver(editable: ReadonlySet<string> = new Set()): Bli
   };
 }
 
+/** Lock types whose acquisition disables preemption (spin_lock() and friends). */
+const SPINNING: ReadonlySet<string> = new Set(['spinlock_t', 'raw_spinlock_t', 'rwlock_t']);
+const SPIN_API = /^_?_?(raw_)?(spin|read|write)_(lock|trylock|unlock)/;
+
 /**
  * lib/locking-selftest.c's context helpers and the entry/exit hooks behind
  * them: the self-test uses them to fake a context; learner code calling them
@@ -225,6 +262,10 @@ const FORBIDDEN: { re: RegExp; message: string }[] = [
   { re: /\blockdep_set_novalidate_class\s*\(/g, message: 'lockdep_set_novalidate_class() puts the lock in a class lockdep never validates' },
   { re: /\blockdep_set_notrack_class\s*\(/g, message: 'lockdep_set_notrack_class() hides the lock from lockdep entirely' },
   { re: /\bdebug_locks_off\s*\(/g, message: 'debug_locks_off() turns the lock validator off' },
+  {
+    re: /\b(?:sched_)?preempt_enable_no_resched(?:_notrace)?\s*\(|\b__?preempt_count_(?:add|sub|inc|dec|set)\s*\(|\bpreempt_count_(?:add|sub|inc|dec|set)\s*\(/g,
+    message: 'changing the preempt count by hand (preempt_enable_no_resched(), preempt_count_*()) fakes the state the sleeping-in-atomic check reads: a sleep under a spinlock stays a bug — drop the lock before sleeping instead',
+  },
 ];
 
 /** Blank out comments and string literals, keeping offsets, so that positions stay right. */

@@ -73,19 +73,65 @@ function reportMarkers(r: Report): Marker[] {
   return r.sites.map((s) => ({ pos: s.pos, message: s.message, severity: 'error' as const }));
 }
 
-function reportCheck(name: string, kind: 'lockdep' | 'races' | 'memory' | 'warnings', run: RunResult, exercise: Exercise, expect?: ReportKind): CheckResult {
+/** A class name as configured: printed name without the `/N` subclass or `#N` instance suffix. */
+function baseLock(name: string): string {
+  return name.replace(/(\/\d+|#\d+)+$/, '');
+}
+
+/** The lock classes a report names (its lock lines and its cycle). */
+function reportLocks(r: Report): string[] {
+  return [...new Set([...r.locks.map((l) => baseLock(l.name)), ...(r.chain ?? []).map(baseLock)])];
+}
+
+/**
+ * What else an expected report must show besides its kind: the classes it
+ * involves and, for a report that names no lock, the function that raised it.
+ */
+export interface ReportMatch {
+  locks?: readonly string[];
+  in?: string;
+}
+
+/** Why `r` is not the expected report, or undefined when it is. */
+export function reportMismatch(r: Report, want: ReportMatch): string | undefined {
+  if (want.locks?.length) {
+    const have = reportLocks(r);
+    const missing = want.locks.map(baseLock).filter((l) => !have.includes(l));
+    if (missing.length)
+      return `it is about ${have.length ? have.join(', ') : 'no lock'}, not ${missing.join(' and ')}`;
+  }
+  if (want.in) {
+    const fn = want.in.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&');
+    const re = new RegExp(`(^|[\\s(])${fn}\\+0x`);
+    if (!re.test(r.header) && !r.lines.some((l) => re.test(l))) return `it is not raised in ${want.in}()`;
+  }
+  return undefined;
+}
+
+function describeWant(kind: string, want: ReportMatch): string {
+  return `"${kind}" report${want.locks?.length ? ` involving ${want.locks.join(' and ')}` : ''}${want.in ? ` raised in ${want.in}()` : ''}`;
+}
+
+function reportCheck(name: string, kind: 'lockdep' | 'races' | 'memory' | 'warnings', run: RunResult, exercise: Exercise, expect?: ReportKind, want: ReportMatch = {}): CheckResult {
   const owned = run.reports.filter((r) => OWNED[kind].includes(r.kind));
   const base = { name, kind, markers: [] as Marker[] };
   if (expect) {
-    const hit = owned.find((r) => r.kind === expect);
+    const description = `lockdep prints a ${describeWant(expect, want)}`;
+    const sameKind = owned.filter((r) => r.kind === expect);
+    const hit = sameKind.find((r) => !reportMismatch(r, want));
     if (hit)
-      return { ...base, status: 'pass', description: `lockdep reports "${expect}"`, message: `lockdep reports ${hit.header}`, reportKind: hit.kind, report: reportText(hit), markers: reportMarkers(hit) };
-    const other = owned[0];
+      return { ...base, status: 'pass', description, message: `lockdep reports ${hit.header}`, reportKind: hit.kind, report: reportText(hit), markers: reportMarkers(hit) };
+    const other = sameKind[0] ?? owned[0];
+    const why = sameKind[0] ? reportMismatch(sameKind[0], want) : undefined;
     return {
       ...base,
       status: 'fail',
-      description: `lockdep reports "${expect}"`,
-      message: other ? `expected a "${expect}" report, but lockdep printed: ${other.header}` : `expected lockdep to report "${expect}", but it printed nothing`,
+      description,
+      message: why
+        ? `expected a ${describeWant(expect, want)}; lockdep printed "${other!.header.trim()}", but ${why} — a report about other locks is not the problem this exercise is about`
+        : other
+          ? `expected a "${expect}" report, but lockdep printed: ${other.header}`
+          : `expected lockdep to report "${expect}", but it printed nothing`,
       ...(other ? { reportKind: other.kind, report: reportText(other), markers: reportMarkers(other) } : {}),
     };
   }
@@ -235,7 +281,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
       case 'races':
       case 'memory':
       case 'warnings':
-        checks.push(reportCheck(spec.name, spec.kind, main, exercise, spec.kind === 'lockdep' ? spec.expect : undefined));
+        checks.push(reportCheck(spec.name, spec.kind, main, exercise, spec.kind === 'lockdep' ? spec.expect : undefined, spec.kind === 'lockdep' && spec.locks ? { locks: spec.locks } : {}));
         break;
       case 'functional':
         checks.push(functionalCheck(spec.name, spec.expect, program, exercise, main));
@@ -268,8 +314,10 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
       case 'must-report': {
         const variant = exercise.variants[spec.variant] ?? [];
         const r = timed(spec.name, overlayFiles(program, variant), base);
-        const hit = r.reports.find((x) => spec.expect.includes(x.kind));
-        const desc = `${DESCRIBE['must-report']} (variants/${spec.variant}: ${spec.expect.join(' or ')})`;
+        const want: ReportMatch = { ...(spec.locks ? { locks: spec.locks } : {}), ...(spec.in ? { in: spec.in } : {}) };
+        const hit = r.reports.find((x) => spec.expect.includes(x.kind) && !reportMismatch(x, want));
+        const near = r.reports.find((x) => spec.expect.includes(x.kind));
+        const desc = `${DESCRIBE['must-report']} (variants/${spec.variant}: ${spec.expect.map((k) => describeWant(k, want)).join(' or ')})`;
         if (r.status === 'invalid')
           checks.push({ name: spec.name, kind: spec.kind, status: 'fail', description: desc, message: `the known-bad variant "${spec.variant}" does not build with this code: ${r.diagnostics[0]?.message ?? 'unknown error'}`, markers: [] });
         else if (hit)
@@ -280,7 +328,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
             kind: spec.kind,
             status: 'fail',
             description: desc,
-            message: `${spec.message} (lockdep printed ${r.reports.length ? r.reports.map((x) => `"${x.header}"`).join(', ') : 'nothing'} for the known-bad variant "${spec.variant}")`,
+            message: `${spec.message} (lockdep printed ${r.reports.length ? r.reports.map((x) => `"${x.header}"`).join(', ') : 'nothing'} for the known-bad variant "${spec.variant}"${near ? `; that ${near.kind} report does not count: ${reportMismatch(near, want)}` : ''})`,
             markers: [],
           });
         break;

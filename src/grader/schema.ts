@@ -94,6 +94,15 @@ class Fields {
     this.err(path, `${show(v)} is not a report kind; use one of: ${REPORT_KINDS.join(', ')}`);
     return undefined;
   }
+  /** Optional list of lock class names as printed (`&o->lock`, `cache_lock`). */
+  locks(o: Obj, path: string): string[] | undefined {
+    if (o.locks === undefined) return undefined;
+    if (!Array.isArray(o.locks) || !o.locks.length || !o.locks.every((x) => typeof x === 'string' && x.trim() !== '')) {
+      this.err(path, 'must be a non-empty list of lock class names as lockdep prints them, e.g. ["cache_lock", "&o->lock"]');
+      return undefined;
+    }
+    return o.locks as string[];
+  }
   unknownKeys(o: Obj, allowed: readonly string[], path: string): void {
     for (const k of Object.keys(o)) {
       if (!allowed.includes(k)) this.err(path ? `${path}.${k}` : k, `unknown field; allowed here: ${allowed.join(', ')}`);
@@ -264,9 +273,11 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
   const name = f.str(c, 'name', `${p}.name`, { pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, what: 'a check name (lower-case words joined by -)' });
   switch (kind) {
     case 'lockdep': {
-      f.unknownKeys(c, ['kind', 'name', 'expect'], p);
+      f.unknownKeys(c, ['kind', 'name', 'expect', 'locks'], p);
       const expect = c.expect === undefined ? undefined : f.kind(c.expect, `${p}.expect`);
-      return expect ? { kind, name, expect } : { kind, name };
+      const locks = f.locks(c, `${p}.locks`);
+      if (locks && c.expect === undefined) f.err(`${p}.locks`, 'only means something with "expect": the locks the expected report must involve');
+      return expect ? { kind, name, expect, ...(locks ? { locks } : {}) } : { kind, name };
     }
     case 'races':
     case 'memory':
@@ -315,7 +326,7 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
       return out;
     }
     case 'must-report': {
-      f.unknownKeys(c, ['kind', 'name', 'variant', 'expect', 'message'], p);
+      f.unknownKeys(c, ['kind', 'name', 'variant', 'expect', 'message', 'locks', 'in'], p);
       const variant = f.str(c, 'variant', `${p}.variant`, { pattern: SLUG, what: 'a folder name under variants/' });
       if (variant && ![...present].some((x) => x.startsWith(`variants/${variant}/`)))
         f.err(`${p}.variant`, `folder variants/${variant}/ does not exist or is empty`);
@@ -327,7 +338,9 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
         if (kk) expect.push(kk);
       });
       const message = f.str(c, 'message', `${p}.message`);
-      return { kind, name, variant, expect, message };
+      const locks = f.locks(c, `${p}.locks`);
+      const inFn = c.in === undefined ? undefined : f.str(c, 'in', `${p}.in`, { pattern: IDENT, what: 'a function name' });
+      return { kind, name, variant, expect, message, ...(locks ? { locks } : {}), ...(inFn ? { in: inFn } : {}) };
     }
   }
 }

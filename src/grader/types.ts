@@ -34,6 +34,12 @@ export type CheckSpec =
       name: string;
       /** Absent: no lockdep report allowed. Present: exactly this report kind is required. */
       expect?: ReportKind;
+      /**
+       * With `expect`: class names (as printed, without `/N` or `#N`) the
+       * expected report must involve, so an unrelated report of the same kind
+       * (a made-up AB-BA on two new locks) does not count.
+       */
+      locks?: string[];
     }
   | { kind: 'races'; name: string }
   | { kind: 'memory'; name: string }
@@ -64,6 +70,10 @@ export type CheckSpec =
       variant: string;
       /** The variant run must produce a lockdep report of one of these kinds. */
       expect: ReportKind[];
+      /** Class names the report must involve (as for a lockdep check's `locks`). */
+      locks?: string[];
+      /** For reports that name no lock (a WARNING): the function the report must be raised in. */
+      in?: string;
       /** Why it matters, shown when the check fails. */
       message: string;
     };

@@ -137,3 +137,50 @@ describe('faked contexts and hand-made annotations', () => {
     expect(f[0].message).toContain('in lock_sched_out()');
   });
 });
+
+describe('faked preempt count under a spinlock', () => {
+  const spin = (kind: 'acquire' | 'release', api: string, preemptCount: number, line: number, pid = 1) => {
+    const l = { ...lock('ld->lock'), lockType: 'spinlock_t' as const };
+    const c = { ...ctx(line), preemptCount, task: { pid, comm: 't' } };
+    return kind === 'acquire'
+      ? ({ kind, ctx: c, lock: l, subclass: 0, read: 0, trylock: false, check: true, api } as AcquireEvent)
+      : ({ kind, ctx: c, lock: l, api } as const);
+  };
+  const access = (preemptCount: number, line: number, pid = 1) => ({
+    kind: 'access' as const,
+    ctx: { ...ctx(line), preemptCount, task: { pid, comm: 't' } },
+    loc: { objId: 1, field: 'buf', label: 'ld->buf', addr: 0n, size: 8 },
+    write: true,
+    marked: false,
+  });
+
+  it('flags an event whose preempt count is below the spinlocks the task holds', () => {
+    const o = blindingObserver(new Set(['a.c']));
+    o.event(spin('acquire', 'spin_lock', 1, 10));
+    o.event(access(0, 12)); // preempt_enable_no_resched() ran in between
+    o.event(spin('release', 'spin_unlock', 1, 14));
+    const f = o.findings({});
+    expect(f).toHaveLength(1);
+    expect(f[0].pos?.line).toBe(12);
+    expect(f[0].message).toContain('preemption was re-enabled by hand');
+  });
+
+  it('accepts a balanced section, other tasks, and might_lock()-style annotations that move no count', () => {
+    const o = blindingObserver(new Set(['a.c']));
+    o.event(spin('acquire', 'spin_lock', 1, 10));
+    o.event(access(1, 11));
+    o.event(access(0, 11, 2)); // another task, holding nothing
+    o.event(spin('release', 'spin_unlock', 1, 12));
+    o.event(access(0, 13));
+    o.event(spin('acquire', 'might_lock', 0, 20));
+    o.event(spin('release', 'might_lock', 0, 20));
+    o.event(access(0, 21));
+    expect(o.findings({})).toEqual([]);
+  });
+
+  it('flags preempt_enable_no_resched() and preempt_count_*() in the source', () => {
+    const f = scanSource([{ path: 'a.c', text: 'f() {\n\tpreempt_enable_no_resched();\n\t__preempt_count_sub(1);\n\tpreempt_enable(); /* preempt_count_add(1) */\n}' }]);
+    expect(f.map((x) => x.pos?.line)).toEqual([2, 3]);
+    expect(f[0].message).toContain('sleep under a spinlock stays a bug');
+  });
+});

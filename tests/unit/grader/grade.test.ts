@@ -63,8 +63,9 @@ const ctx = (file: string, line: number): EventContext => ({
   softirqsEnabled: true,
 });
 
-function report(kind: Report['kind'], header: string): Report {
-  return { kind, source: 'lockdep', header, lines: ['', '=====', header, 'details'], locks: [], sites: [{ pos: { file: 'code.c', line: 3, col: 2 }, message: 'here' }], task: { pid: 1, comm: 'main' }, cpu: 0 };
+function report(kind: Report['kind'], header: string, locks: string[] = []): Report {
+  const held = locks.map((name, i) => ({ name, classKey: `static:${name}`, role: i ? ('holding' as const) : ('acquiring' as const) }));
+  return { kind, source: 'lockdep', header, lines: ['', '=====', header, 'details'], locks: held, ...(locks.length ? { chain: locks } : {}), sites: [{ pos: { file: 'code.c', line: 3, col: 2 }, message: 'here' }], task: { pid: 1, comm: 'main' }, cpu: 0 };
 }
 
 /**
@@ -92,7 +93,7 @@ const fakeRun: RunFn = (files: SourceFile[], opts: RunOptions): RunResult => {
     if (code.includes('GOOD')) res.reports.push(report('circular', 'WARNING: possible circular locking dependency detected'));
     return res;
   }
-  if (code.includes('BAD')) res.reports.push(report('circular', 'WARNING: possible circular locking dependency detected'));
+  if (code.includes('BAD')) res.reports.push(report('circular', 'WARNING: possible circular locking dependency detected', code.includes('FAKE') ? ['fake_a', 'fake_b/1'] : ['cache_lock', '&o->lock/1']));
   res.checks.push({ message: 'x is one', passed: true, pos: { file: 'harness.c', line: 1, col: 19 } });
   if (!code.includes('LAZY')) res.checks.push({ message: 'y set', passed: true, pos: { file: 'harness.c', line: 1, col: 50 } });
   if (res.reports.length) res.status = 'reported';
@@ -217,6 +218,40 @@ describe('gradeWith', () => {
     const r = gradeWith(fakeRun, e, sub('GOOD'));
     expect(r.status).toBe('fail');
     expect(r.checks[1].message).toContain('printed nothing');
+  });
+
+  it('with expected locks, a report of that kind about other locks fails, saying which locks it is about', () => {
+    const why = JSON.stringify({ fails: 'sees-it', why: 'w' });
+    const e = ex({ 'wrong/off/why.json': why, 'wrong/lazy/why.json': why }, { checks: [{ kind: 'lockdep', name: 'sees-it', expect: 'circular', locks: ['cache_lock', '&o->lock'] }], starter: { check: 'sees-it' } });
+    expect(gradeWith(fakeRun, e, sub('BAD')).status).toBe('pass'); // `/1` subclass suffixes do not matter
+    const r = gradeWith(fakeRun, e, sub('BAD FAKE'));
+    expect(r.status).toBe('fail');
+    expect(r.checks[1].message).toContain('it is about fake_a, fake_b, not cache_lock and &o->lock');
+    expect(r.checks[1].report).toContain('possible circular');
+  });
+
+  it('a must-report check can require the locks of the report or the function that raised it', () => {
+    const variantRun: RunFn = (files, opts) => {
+      const r = fakeRun(files, opts);
+      if (files.some((f) => f.text.includes('VARIANT'))) r.reports = [report('warning', 'WARNING: CPU: 0 PID: 1 at code.c:4 other_fn+0x10/0x40')];
+      return r;
+    };
+    const checks = [
+      { kind: 'lockdep', name: 'lockdep' },
+      { kind: 'functional', name: 'functional' },
+      { kind: 'not-blinded', name: 'not-blinded' },
+      { kind: 'must-report', name: 'still-sees', variant: 'bad', expect: ['warning'], in: '__lookup_locked', message: 'the helper must assert' },
+    ];
+    const r = gradeWith(variantRun, ex({}, { checks }), sub('GOOD'));
+    const c = r.checks.find((x) => x.name === 'still-sees')!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toContain('it is not raised in __lookup_locked()');
+    const ok: RunFn = (files, opts) => {
+      const r2 = fakeRun(files, opts);
+      if (files.some((f) => f.text.includes('VARIANT'))) r2.reports = [report('warning', 'WARNING: CPU: 0 PID: 1 at code.c:4 __lookup_locked+0x10/0x40')];
+      return r2;
+    };
+    expect(gradeWith(ok, ex({}, { checks }), sub('GOOD')).checks.find((x) => x.name === 'still-sees')!.status).toBe('pass');
   });
 });
 

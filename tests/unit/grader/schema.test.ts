@@ -96,3 +96,13 @@ describe('buildCatalog', () => {
     expect(c.errors.map(formatLoadError)[0]).toMatch(/^exercises\/zeta\/exercise.json: is not valid JSON/);
   });
 });
+
+describe('expected-report locks', () => {
+  it('accepts locks with an expected kind, and rejects them alone or malformed', () => {
+    expect(errorsFor({ ...good, checks: [{ kind: 'lockdep', name: 'lockdep', expect: 'circular', locks: ['cache_lock', '&o->lock'] }] })).toEqual([]);
+    expect(errorsFor({ ...good, checks: [{ kind: 'lockdep', name: 'lockdep', locks: ['cache_lock'] }] })).toEqual([
+      'exercises/x/exercise.json: field "checks[0].locks": only means something with "expect": the locks the expected report must involve',
+    ]);
+    expect(errorsFor({ ...good, checks: [{ kind: 'lockdep', name: 'lockdep', expect: 'circular', locks: [] }] })[0]).toContain('field "checks[0].locks": must be a non-empty list of lock class names');
+  });
+});
