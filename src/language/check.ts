@@ -94,7 +94,13 @@ const MEMBER_ARG: Record<string, number> = {
   hlist_entry_safe: 2,
   offsetof: 1,
   sizeof_field: 1,
+  // kfree_rcu(ptr, rcu_head_member)
+  kfree_rcu: 1,
+  kvfree_rcu: 1,
 };
+
+/** Builtins whose member argument names a field of what their first argument points to. */
+const MEMBER_OF_FIRST_ARG = new Set(['list_next_entry', 'list_prev_entry', 'kfree_rcu', 'kvfree_rcu']);
 
 /** Iterator macros: index of their member argument (they also declare nothing: pos is an existing variable). */
 const FOREACH_MEMBER_ARG: Record<string, number> = {
@@ -590,7 +596,7 @@ function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
   });
   if (memberIdx !== undefined && e.args[memberIdx]) {
     const typeArg = e.args.find((a) => a.kind === 'TypeArg');
-    const base = typeArg?.kind === 'TypeArg' ? typeArg.type : name === 'list_next_entry' || name === 'list_prev_entry' ? pointee(cx, typeOf(cx, e.args[0])) : null;
+    const base = typeArg?.kind === 'TypeArg' ? typeArg.type : name !== null && MEMBER_OF_FIRST_ARG.has(name) ? pointee(cx, typeOf(cx, e.args[0])) : null;
     checkMemberName(cx, base, e.args[memberIdx]);
   }
   if (name !== null && key !== null && !cx.g.functions.has(key) && lookupVar(cx, key) === undefined && e.args[0]) checkLockArg(cx, name, e.args[0]);

@@ -93,3 +93,12 @@ describe('lockdep initialisers and APIs', () => {
     expect(checkProgram(p, { builtins: new Set(['lockdep_hardirq_threaded']) })).toEqual([]);
   });
 });
+
+describe('kfree_rcu(ptr, member)', () => {
+  it('its second argument names the rcu_head member of *ptr, not a variable', () => {
+    const src = (m: string) => `struct n { int v; struct rcu_head rcu; };\nvoid f(void) {\n\tstruct n *p = kzalloc(sizeof(*p), GFP_KERNEL);\n\tkfree_rcu(p, ${m});\n}\n`;
+    const run = (m: string) => checkProgram(ok(src(m)), { builtins: new Set(['kzalloc', 'GFP_KERNEL', 'kfree_rcu']) }).map((d) => `${d.message} / ${d.hint}`);
+    expect(run('rcu')).toEqual([]);
+    expect(run('rcuu')).toEqual(["'struct n' has no member named 'rcuu' / did you mean 'rcu'?"]);
+  });
+});
