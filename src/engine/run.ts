@@ -79,9 +79,9 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const program = parsed.program;
   if (!program) return empty('invalid', diagnostics);
-  diagnostics.push(...checkProgram(program, { builtins: BUILTIN_NAMES }));
+  diagnostics.push(...checkProgram(program, { builtins: BUILTIN_NAMES, linkNames: true }));
   if (diagnostics.some((d) => d.severity === 'error')) return empty('invalid', diagnostics);
-  const entryFn = program.decls.find((d): d is FunctionDef => d.kind === 'FunctionDef' && d.name === entry);
+  const entryFn = program.decls.find((d): d is FunctionDef => d.kind === 'FunctionDef' && d.name === entry && d.linkage !== 'internal') ?? program.decls.find((d): d is FunctionDef => d.kind === 'FunctionDef' && d.name === entry);
   if (!entryFn) {
     diagnostics.push(diagAt(undefined, files[0]?.path ?? '<input>', 'error', `no function '${entry}' to run`, entry === 'main' ? 'define void main(void), or name the entry function with --entry' : `define ${entry}(), or pick another entry`));
     return empty('invalid', diagnostics);
@@ -102,7 +102,7 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
   let I: Interp | null = null;
   const host: Host = {
     call: (fn, args) => callValue(I!, fn, args),
-    fnName: (fn) => (fn.k === 'f' ? fn.name : '?'),
+    fnName: (fn) => (fn.k === 'f' ? (I?.funcs.get(fn.name)?.name ?? fn.name) : '?'),
   };
   const observers: EventObserver[] = [];
   const k: Kernel = createKernel({ cpus: Math.max(1, Math.min(64, options.cpus ?? 8)), observers, log: klog, mem, host });

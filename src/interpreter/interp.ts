@@ -26,6 +26,7 @@ import { frameOf, runFlat, type FrameRec, type Gen } from '../kernel/state.ts';
 import { formatSymbol } from '../events/format.ts';
 import { rcuSuspicious } from '../kernel/rcu.ts';
 import { rcuHeld as rcuAnyHeldOf } from './builtins/locks.ts';
+import { renameWorkMap } from './builtins/kernel.ts';
 const rcuAnyHeld = (k: Kernel): boolean => rcuAnyHeldOf(k, 'any');
 import { addrOf, allocObj, objAt, VOIDV, type FnV, type Memory, type MemObj, type PtrV, type Value } from './memory.ts';
 import { exprText } from './print.ts';
@@ -119,6 +120,9 @@ export interface Interp {
   depth: number;
 }
 
+/** The key of a program symbol named by an identifier: its unit's static (linkName) or the plain name. */
+const symKey = (e: { name: string; linkName?: string }): string => e.linkName ?? e.name;
+
 // ---------------------------------------------------------------------------
 // Completions
 
@@ -158,13 +162,13 @@ export function createInterp(prog: Program, k: Kernel, mem: Memory, builtins: Ma
   for (const d of prog.decls) {
     switch (d.kind) {
       case 'FunctionDef': {
-        I.funcs.set(d.name, d);
+        I.funcs.set(d.linkName ?? d.name, d);
         const lines = Math.max(1, d.end.line - d.start.line + 1);
-        I.fnSize.set(d.name, { start: d.start.line, size: Math.ceil((lines * 0x10 + 0x20) / 0x10) * 0x10 });
+        I.fnSize.set(d.linkName ?? d.name, { start: d.start.line, size: Math.ceil((lines * 0x10 + 0x20) / 0x10) * 0x10 });
         break;
       }
       case 'FunctionDecl':
-        I.protos.set(d.name, d);
+        I.protos.set(d.linkName ?? d.name, d);
         break;
       case 'StructDecl':
         if (d.name && d.fields) I.structDefs.set(structKey(d.name, d.union), d);
@@ -341,7 +345,7 @@ export function structNamed(I: Interp, name: string, union: boolean, shell = fal
 export function typeOfExpr(I: Interp, e: Expr, sc: Scope): RType {
   switch (e.kind) {
     case 'Ident': {
-      const v = lookupVar(I, e.name, sc);
+      const v = lookupVar(I, symKey(e), sc);
       if (v) return v.t;
       break;
     }
@@ -374,7 +378,7 @@ export function typeOfExpr(I: Interp, e: Expr, sc: Scope): RType {
       return resolveType(I, e.type, sc);
     case 'Call':
       if (e.callee.kind === 'Ident') {
-        const f = I.funcs.get(e.callee.name) ?? I.protos.get(e.callee.name);
+        const f = I.funcs.get(symKey(e.callee)) ?? I.protos.get(symKey(e.callee));
         if (f) return resolveType(I, f.ret);
       }
       break;
@@ -421,7 +425,8 @@ export function initGlobals(I: Interp): void {
   const inits: Array<[MemObj, VarDecl, RType]> = [];
   for (const d of I.prog.decls) {
     if (d.kind !== 'VarDecl') continue;
-    const prev = I.globals.get(d.name);
+    const key = d.linkName ?? d.name;
+    const prev = I.globals.get(key);
     if (prev && !d.init && !d.define) continue;
     if (d.storage.extern && !d.init && !d.perCpu && prev) continue;
     const t = resolveType(I, d.type);
@@ -429,14 +434,14 @@ export function initGlobals(I: Interp): void {
     if (d.perCpu) {
       if (prev?.perCpu && !d.init) continue;
       const copies: MemObj[] = [];
-      for (let c = 0; c < I.k.cpus.length; c++) copies.push(allocObj(I.mem, 'percpu', t, size, d.name, true, { sym: d.name, cpu: c }));
-      I.globals.set(d.name, { name: d.name, t, decl: d, obj: copies[0]!, perCpu: copies });
+      for (let c = 0; c < I.k.cpus.length; c++) copies.push(allocObj(I.mem, 'percpu', t, size, d.name, true, { sym: key, cpu: c }));
+      I.globals.set(key, { name: d.name, t, decl: d, obj: copies[0]!, perCpu: copies });
       for (const obj of copies) inits.push([obj, d, t]);
       continue;
     }
-    const obj = prev && sizeOf(prev.t) === size ? prev.obj : allocObj(I.mem, 'global', t, size, d.name, true, { sym: d.name });
+    const obj = prev && sizeOf(prev.t) === size ? prev.obj : allocObj(I.mem, 'global', t, size, d.name, true, { sym: key });
     obj.t = t;
-    I.globals.set(d.name, { name: d.name, t, decl: d, obj });
+    I.globals.set(key, { name: d.name, t, decl: d, obj });
     inits.push([obj, d, t]);
   }
   for (const [obj, d, t] of inits) initObject(I, obj, d, t);
@@ -450,6 +455,21 @@ function initObject(I: Interp, obj: MemObj, d: VarDecl, t: RType): void {
     return;
   }
   if (d.init) runSync(initialize(I, { obj, off: 0, t }, d.init, rootScope('<init>')));
+  runSync(bindDefineCallback(I, obj, t, d, rootScope('<init>')));
+}
+
+/** DECLARE_WORK / DECLARE_TASKLET / DECLARE_TASKLET_OLD: statically what INIT_WORK / tasklet_setup / tasklet_init do. */
+const DEFINE_INIT_CALL: Partial<Record<string, string>> = { DECLARE_WORK: 'INIT_WORK', DECLARE_TASKLET: 'tasklet_setup', DECLARE_TASKLET_OLD: 'tasklet_init' };
+function* bindDefineCallback(I: Interp, obj: MemObj, t: RType, d: VarDecl, sc: Scope): Gen<void> {
+  const call = d.define ? DEFINE_INIT_CALL[d.define] : undefined;
+  const fn = d.defineArgs?.[0];
+  if (!call || !fn) return;
+  const self: PtrV = { k: 'p', t: ptrTo(t), obj, off: 0 };
+  const args: Expr[] = [constExpr(self, { kind: 'Ident', pos: d.pos, name: d.name }), fn];
+  if (call === 'tasklet_init') args.push({ kind: 'IntLit', pos: d.pos, value: 0n, suffix: '', text: '0' });
+  yield* callBuiltin(I, call, args, d.pos, sc);
+  // __WORK_INITIALIZER(n, f): the work's lockdep map is STATIC_LOCKDEP_MAP_INIT(#n, &n), named by the variable.
+  if (d.define === 'DECLARE_WORK') renameWorkMap(self, d.name);
 }
 
 // ---------------------------------------------------------------------------
@@ -886,6 +906,7 @@ function* declareLocal(I: Interp, d: VarDecl, sc: Scope): Gen<void> {
     return;
   }
   if (d.init) yield* initialize(I, { obj, off: 0, t: tt }, d.init, sc);
+  yield* bindDefineCallback(I, obj, tt, d, sc);
 }
 
 /** Store an initializer (scalar, string, or brace list with designators) into a place. */
@@ -1224,7 +1245,7 @@ function isPure(e: Expr): boolean {
 function lvalSync(I: Interp, e: Expr, sc: Scope): Ref {
   switch (e.kind) {
     case 'Ident': {
-      const v = lookupVar(I, e.name, sc);
+      const v = lookupVar(I, symKey(e), sc);
       if (v) return { obj: v.obj, off: 0, t: v.t, expr: e };
       const ve = e as unknown as Partial<ValueExpr>;
       if (ve.__value) return derefRef(ve.__value, e);
@@ -1309,7 +1330,7 @@ function unarySync(I: Interp, e: Extract<Expr, { kind: 'Unary' }>, sc: Scope): V
   switch (e.op) {
     case '&': {
       if (e.operand.kind === 'Ident') {
-        const n = e.operand.name;
+        const n = symKey(e.operand);
         if (!lookupVar(I, n, sc) && (I.funcs.has(n) || I.protos.has(n) || I.builtins.has(n))) return { k: 'f', name: n };
       }
       const r = lvalSync(I, e.operand, sc);
@@ -1342,7 +1363,7 @@ export function* evalLval(I: Interp, e: Expr, sc: Scope): Gen<Ref> {
   if (isPure(e)) return lvalSync(I, e, sc);
   switch (e.kind) {
     case 'Ident': {
-      const v = lookupVar(I, e.name, sc);
+      const v = lookupVar(I, symKey(e), sc);
       if (v) return { obj: v.obj, off: 0, t: v.t, expr: e };
       const ve = e as unknown as Partial<ValueExpr>;
       if (ve.__value) return derefRef(ve.__value, e);
@@ -1414,7 +1435,7 @@ export function* evalLval(I: Interp, e: Expr, sc: Scope): Gen<Ref> {
 const LVAL_CALLS = new Set(['per_cpu', 'READ_ONCE', '__per_cpu_ptr_of']);
 
 function typeOfArrayish(I: Interp, e: Expr, sc: Scope): RType | null {
-  if (e.kind === 'Ident') return lookupVar(I, e.name, sc)?.t ?? null;
+  if (e.kind === 'Ident') return lookupVar(I, symKey(e), sc)?.t ?? null;
   if (e.kind === 'Member') {
     try {
       return typeOfExpr(I, e, sc);
@@ -1558,11 +1579,11 @@ export function* evalExpr(I: Interp, e: Expr, sc: Scope): Gen<Value> {
 function identValue(I: Interp, e: Extract<Expr, { kind: 'Ident' }>, sc: Scope): Value {
   const ve = e as unknown as Partial<ValueExpr>;
   if (ve.__value) return ve.__value;
-  const v = lookupVar(I, e.name, sc);
+  const v = lookupVar(I, symKey(e), sc);
   if (v) return load(I, { obj: v.obj, off: 0, t: v.t, expr: e });
   const ec = I.enumConsts.get(e.name);
   if (ec !== undefined) return mkInt(INT, ec);
-  if (I.funcs.has(e.name) || I.protos.has(e.name)) return { k: 'f', name: e.name } satisfies FnV;
+  if (I.funcs.has(symKey(e)) || I.protos.has(symKey(e))) return { k: 'f', name: symKey(e) } satisfies FnV;
   const c = I.constants.get(e.name);
   if (c) return c;
   const dyn = DYNAMIC_IDENTS[e.name];
@@ -1636,7 +1657,7 @@ function* evalUnary(I: Interp, e: Extract<Expr, { kind: 'Unary' }>, sc: Scope): 
   switch (e.op) {
     case '&': {
       if (e.operand.kind === 'Ident') {
-        const n = e.operand.name;
+        const n = symKey(e.operand);
         if (!lookupVar(I, n, sc) && (I.funcs.has(n) || I.protos.has(n) || I.builtins.has(n))) return { k: 'f', name: n };
       }
       const r = yield* evalLval(I, e.operand, sc);
@@ -1767,8 +1788,8 @@ function divideError(I: Interp): never {
 
 function* evalCall(I: Interp, e: Extract<Expr, { kind: 'Call' }>, sc: Scope): Gen<Value> {
   const c = e.callee;
-  if (c.kind === 'Ident' && !lookupVar(I, c.name, sc)) {
-    const f = I.funcs.get(c.name);
+  if (c.kind === 'Ident' && !lookupVar(I, symKey(c), sc)) {
+    const f = I.funcs.get(symKey(c));
     if (f) {
       const args: Value[] = [];
       for (const a of e.args) args.push(yield* evalExpr(I, a, sc));
@@ -1776,7 +1797,7 @@ function* evalCall(I: Interp, e: Extract<Expr, { kind: 'Call' }>, sc: Scope): Ge
       return yield* callUser(I, f, args, e.pos);
     }
     if (I.builtins.has(c.name)) return yield* callBuiltin(I, c.name, e.args, e.pos, sc);
-    if (I.protos.has(c.name)) throw new StopRun('internal', `undefined reference to \`${c.name}'`, sc.fn, e.pos);
+    if (I.protos.has(symKey(c))) throw new StopRun('internal', `undefined reference to \`${c.name}'`, sc.fn, e.pos);
   }
   const fv = yield* evalExpr(I, c, sc);
   const args: Value[] = [];
@@ -1862,7 +1883,7 @@ function* callUserBody(I: Interp, f: FunctionDef, args: Value[], pos?: SourcePos
     const top = x.frames[x.frames.length - 1];
     if (top) top.pos = pos;
   }
-  const sz = I.fnSize.get(f.name)!;
+  const sz = I.fnSize.get(f.linkName ?? f.name)!;
   const frame: FrameRec = { fn: f.name, pos: f.body.pos, startLine: sz.start, size: sz.size };
   x.frames.push(frame);
   // Each context has its own stack: a task's, or the CPU's IRQ stack for a handler.

@@ -96,14 +96,16 @@ export function lockInst(_k: Kernel, tbl: LockTable, p: PtrV, argText: string, w
   const o = p.obj;
   const path = found?.path ?? '';
   const symPath = o.sym ? (path ? `${o.sym}.${path}` : o.sym) : null;
+  // A unit's static has sym `unit::name`: keyed apart from other units' statics, printed by its name.
+  const shown = o.sym ? (path ? `${o.label}.${path}` : o.label) : null;
   let key = 'none';
   let name = argText;
   if (o.region === 'global' && symPath) {
     key = `static:${symPath}`;
-    name = symPath;
+    name = shown!;
   } else if (o.region === 'percpu' && symPath) {
     key = `percpu:${symPath}`;
-    name = symPath;
+    name = shown!;
   }
   const [inner, outer] = WAITS[lockType];
   const map: LockdepMap = {

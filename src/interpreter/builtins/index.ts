@@ -97,4 +97,8 @@ export const BUILTIN_NAMES: ReadonlySet<string> = new Set([
   ...makeBuiltins().keys(),
   ...makeConstants().keys(),
   ...Object.keys(DYNAMIC_IDENTS),
+  // Defining macros the interpreter binds statically (interp.ts bindDefineCallback).
+  'DECLARE_WORK',
+  'DECLARE_TASKLET',
+  'DECLARE_TASKLET_OLD',
 ]);

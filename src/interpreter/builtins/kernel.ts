@@ -157,6 +157,11 @@ function workState(p: PtrV): WorkState | null {
   if (!m) works.set(p.obj, (m = new Map()));
   return m.get(p.off) ?? null;
 }
+/** DECLARE_WORK(): the work's lockdep map is named by the variable, not by an INIT_WORK() argument. */
+export function renameWorkMap(p: PtrV, name: string): void {
+  const ws = workState(p);
+  if (ws) ws.lockMapName = name;
+}
 function setWorkState(p: PtrV, w: WorkState): void {
   let m = works.get(p.obj!);
   if (!m) works.set(p.obj!, (m = new Map()));

@@ -19,7 +19,7 @@ function hashPtr(a: bigint): string {
 function symbolOf(I: Interp, v: Value): string {
   if (v.k === 'f') {
     const sz = I.fnSize.get(v.name);
-    return `${v.name}+0x0/0x${(sz?.size ?? 0x40).toString(16)}`;
+    return `${I.funcs.get(v.name)?.name ?? v.name}+0x0/0x${(sz?.size ?? 0x40).toString(16)}`;
   }
   const a = toBig(v);
   return `0x${a.toString(16)}`;
