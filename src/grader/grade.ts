@@ -6,6 +6,7 @@
 import type { RunOptions, RunResult, SourceFile } from '../engine/api.ts';
 import { LOCKDEP_REPORT_KINDS, type Report, type ReportKind } from '../events/types.ts';
 import { blindingObserver, labChecksIn, scanSource } from './blinding.ts';
+import { heldAcrossObserver, type HeldAcrossObserver } from './held.ts';
 import { applySubmission, overlayFiles } from './load.ts';
 import type { CheckResult, CheckSpec, Exercise, GradeResult, Marker } from './types.ts';
 
@@ -38,6 +39,7 @@ const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
   warnings: 'no WARN, BUG, failed lockdep_assert or sleeping-in-atomic splat',
   functional: "every lab_check() in the harness runs and passes: the fix still does the work",
   'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses, no faked contexts or hand-made annotations',
+  'held-across': 'a lock the caller holds stays held for the whole call: not dropped and re-taken in the middle',
   'must-report': 'lockdep still catches a known-bad variant of the environment',
 };
 
@@ -247,7 +249,9 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     return finish('error', subErrors.join('; '), meta.checks.map((c) => skipped(c, 'not graded: the submission does not match the exercise')), [], '');
 
   const blind = blindingObserver(new Set(meta.files.filter((f) => f.editable).map((f) => f.path)));
-  const main = timed('main', program, { ...base, observers: [blind] });
+  const held = new Map<string, HeldAcrossObserver>();
+  for (const c of meta.checks) if (c.kind === 'held-across') held.set(c.name, heldAcrossObserver(c.lock, c.functions));
+  const main = timed('main', program, { ...base, observers: [blind, ...held.values()] });
   const errs = main.diagnostics.filter((d) => d.severity === 'error');
   // Unbounded recursion exhausts the host's stack, not a simulated budget; it is
   // the learner's runaway all the same, so it fails the run instead of erroring.
@@ -308,6 +312,21 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
           description: DESCRIBE['not-blinded'],
           message: uniq.length ? uniq.map((f) => (f.pos ? `${f.pos.file}:${f.pos.line}: ` : '') + f.message).join('; ') : DESCRIBE['not-blinded'],
           markers: uniq.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: f.message, severity: 'error' as const })),
+        });
+        break;
+      }
+      case 'held-across': {
+        const found = held.get(spec.name)!.findings();
+        const desc = `${spec.lock} stays held across ${spec.functions.map((f) => `${f}()`).join(' and ')}`;
+        checks.push({
+          name: spec.name,
+          kind: spec.kind,
+          status: found.length ? 'fail' : 'pass',
+          description: desc,
+          message: found.length
+            ? found.map((f) => `${f.pos ? `${f.pos.file}:${f.pos.line}: ` : ''}${f.releasedIn}() releases ${spec.lock} in the middle of ${f.fn}(), which its caller runs entirely under that lock`).join('; ') + ` — ${spec.message}`
+            : `${spec.lock} is never dropped inside ${spec.functions.map((f) => `${f}()`).join(' or ')}`,
+          markers: found.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: `${spec.lock} dropped in the middle of ${f.fn}()`, severity: 'error' as const })),
         });
         break;
       }

@@ -64,6 +64,16 @@ export type CheckSpec =
       annotate?: string[];
     }
   | {
+      kind: 'held-across';
+      name: string;
+      /** Class name as printed (without `/N`): the lock that must stay held. */
+      lock: string;
+      /** A lock taken before a call of one of these functions must not be released inside it. */
+      functions: string[];
+      /** Why it matters, shown when the check fails. */
+      message: string;
+    }
+  | {
       kind: 'must-report';
       name: string;
       /** Folder under `variants/` whose files replace the exercise's environment/harness files. */
