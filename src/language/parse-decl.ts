@@ -200,6 +200,7 @@ export function parseDeclaration(p: Parser, local: boolean): TopLevelDecl[] {
     } else {
       const decl: VarDecl = { kind: 'VarDecl', pos: d.pos, name: d.name, type, init: null, storage: specs.storage };
       if (accept(p, '=')) decl.init = parseInitializer(p);
+      completeArraySize(decl);
       if (type.kind === 'VoidType') fail(d.pos, `variable '${d.name}' declared void`, 'give it a real type, or make it a pointer: void *');
       out.push(decl);
     }
@@ -209,6 +210,33 @@ export function parseDeclaration(p: Parser, local: boolean): TopLevelDecl[] {
     expect(p, ';', 'at end of declaration', hint);
     return out;
   }
+}
+
+/**
+ * `int table[] = { 10, 20, 30 };` / `char s[] = "abc";`: as in C, the
+ * initializer completes the array type, so the declaration carries its size
+ * (an IntLit) like `int table[3]`. Left open when the count depends on a
+ * non-literal designator (`[N] = x`).
+ */
+function completeArraySize(d: VarDecl): void {
+  const t = d.type;
+  if (t.kind !== 'ArrayType' || t.size !== null || !d.init) return;
+  let n: number;
+  if (d.init.kind === 'StringLit') n = d.init.value.length + 1;
+  else if (d.init.kind === 'InitList') {
+    let at = 0;
+    n = 0;
+    for (const item of d.init.items) {
+      const first = item.designators[0];
+      if (first?.kind === 'IndexDesignator') {
+        if (first.index.kind !== 'IntLit') return;
+        at = Number(first.index.value);
+      }
+      at++;
+      n = Math.max(n, at);
+    }
+  } else return;
+  d.type = { ...t, size: { kind: 'IntLit', pos: t.pos, value: BigInt(n), suffix: '', text: String(n) } };
 }
 
 /** Skip a stray token sequence at file scope after an error: to ';' or past a balanced '{...}'. */
