@@ -58,13 +58,20 @@ export const KERNEL_HEADERS: readonly FamilyRule[] = [
   { kind: 'unknown', family: 'warn', re: /^WARNING: at \S+:\d+ /, explain: 'A WARN()/WARN_ON() fired at this file:line (older kernels\' wording).' },
   { kind: 'unknown', family: 'hung', re: /^INFO: task .+:\d+ blocked for more than \d+ seconds\.$/, explain: 'The hung-task watchdog: this task has been in uninterruptible sleep (state D) that long, usually waiting for a lock or event that never comes: a deadlock or a lost wake-up.' },
   { kind: 'unknown', family: 'short', re: /^watchdog: BUG: soft lockup - CPU#\d+ stuck for \d+s! \[.+:\d+\]$/, explain: 'The soft-lockup watchdog: this CPU ran kernel code without scheduling for that long, here [comm:pid]. Usually a spin on a lock that is never released, or an endless loop with preemption off.' },
+  {
+    kind: 'unknown',
+    family: 'short',
+    re: /^irq \d+: nobody cared \(/,
+    explain: 'note_interrupt(): an interrupt arrived that no handler claimed. Real kernels say so after many unhandled ones (then list the handlers and disable the line); Lockdep Lab says it at the first and names the cause in brackets.',
+  },
+  { kind: 'unknown', family: 'short', re: /^queue_work\(\): work item '.*' was never initialised with INIT_WORK\(\)$/, explain: `Lockdep Lab's own warning: the work item was queued without INIT_WORK(), so it has no function to run; nothing was queued.` },
+  { kind: 'unknown', family: 'short', re: /^mod_timer\(\): timer has no function \(timer_setup\(\) was not called\)$/, explain: `Lockdep Lab's own warning: the timer was armed without timer_setup(), so it has no function to run; it was not armed.` },
   { kind: 'unknown', family: 'short', re: /^Kernel panic - not syncing: /, explain: 'panic(): the kernel stops. After an oops in interrupt context, or an explicit panic() call.' },
 ];
 
 export function matchKernelHeader(body: string): FamilyRule | undefined {
   if (body.length === 0 || body.length > 300) return undefined;
-  const c = body[0];
-  if (c !== 'B' && c !== 'U' && c !== 'g' && c !== 'k' && c !== 'O' && c !== 'I' && c !== 'W' && c !== 'w' && c !== 'K') return undefined;
+  // Every rule is anchored at a fixed first word, so a miss costs one character test each.
   for (const r of KERNEL_HEADERS) if (r.re.test(body)) return r;
   return undefined;
 }
@@ -115,6 +122,8 @@ const LAB = 'Lockdep Lab\'s own line (real kernels do not print it)';
 
 /** Lines of the non-lockdep layouts and of the lab's race check; undefined when not one. */
 export function kernelLine(body: string, family: Family, kind: DecodedKind): KernelLine | undefined {
+  // Pasted garbage can be one huge line; none of these layouts prints one.
+  if (body.length > 4000) return undefined;
   let m: RegExpExecArray | null;
   // --- the race check's lines (any layout)
   if (/ -- a potential race inferred from locksets, not a caught overlap$/.test(body)) {
@@ -123,13 +132,13 @@ export function kernelLine(body: string, family: Family, kind: DecodedKind): Ker
   if (/ -- a potential use-after-free inferred from lifetimes, not a caught access$/.test(body)) {
     return { role: 'message', summary: true, explain: `${LAB}: who queued the object for freeing and why this access may come after the free (a grace period that may have ended). Inferred from object lifetimes, not a caught access to freed memory.` };
   }
-  if (/^.+ was taken off .+ by \S+\(\) in .+ before this walk \(holding .*\) continued from it: /.test(body)) {
+  if (body.includes(' before this walk (holding ') && /^.+ was taken off .+ by \S+\(\) in .+ before this walk \(holding .*\) continued from it: /.test(body)) {
     return { role: 'message', summary: true, explain: `${LAB}: which context unlinked the entry this list walk continues from. A cursor kept across a lock release (or a quiescent state) may point at an entry that is no longer on the list.` };
   }
   if (/^RCU-list .+ is read without the writers' lock, but its writers mix primitives:$/.test(body)) {
     return { role: 'message', explain: `${LAB}: the RCU list has a lockless reader, and its writers do not all use the _rcu list primitives. The writers follow, one per line.` };
   }
-  if ((m = /^(\S+\(\)) in (.+), (?:task \d+|interrupt) on cpu \d+, holding (.+)$/.exec(body))) {
+  if (body.includes(', holding ') && (m = /^(\S+\(\)) in (.+), (?:task \d+|interrupt) on cpu \d+, holding (.+)$/.exec(body))) {
     return { role: 'message', explain: `${LAB}: a writer of the list: ${m[1]} in ${m[2]}, holding ${m[3]}.` };
   }
   if ((m = /^reader: (.+) in (.+), holding (.+)$/.exec(body))) {
@@ -149,12 +158,14 @@ export function kernelLine(body: string, family: Family, kind: DecodedKind): Ker
   if (/^(?:PGD|P4D|PUD|PMD|PTE) [0-9a-f]+\b/.test(body)) {
     return { role: 'registers', explain: 'The page-table walk for the faulting address; 0 means nothing is mapped at that level.' };
   }
-  if ((m = /^(?:Oops: )?(.*?)\s*\[#(\d+)\]\s*(.*)$/.exec(body)) && /^(?:Oops: |invalid opcode|divide error|general protection)/.test(body)) {
+  if (/^(?:Oops: |invalid opcode|divide error|general protection)/.test(body) && (m = /^(?:Oops: )?(.*?)\s*\[#(\d+)\]\s*(.*)$/.exec(body))) {
     return { role: 'summary', explain: `Oops number ${m[2]} since boot: ${m[1] || 'fatal exception'}${m[3] ? ` (kernel built with ${m[3]})` : ''}. The task is killed; the rest of the system keeps running, tainted D.` };
   }
   if ((m = /^note: (.+)\[(\d+)\] exited with (preempt_count \d+|irqs disabled)$/.exec(body))) {
     return { role: 'text', explain: `make_task_dead(): the oops killed ${m[1]} (pid ${m[2]}); it exited with ${m[3]}${/preempt_count [1-9]/.test(m[3]) || m[3] === 'irqs disabled' ? ', so locks it held (and its preempt/irq state) are never released' : ''}.` };
   }
+  if (/^handlers:$/.test(body)) return { role: 'text', explain: 'The handlers registered for this interrupt line follow.' };
+  if (/^Disabling IRQ #\d+$/.test(body)) return { role: 'text', explain: 'The kernel gives up on this interrupt line: no more interrupts from it.' };
   if (/^Kernel panic - not syncing: /.test(body)) return { role: 'summary', explain: 'panic(): the kernel stops here.' };
   if (/^---\[ end Kernel panic - not syncing: .*\]---$/.test(body)) return { role: 'end', explain: 'End of the panic.' };
   if (family === 'oops' && /^kernel stack overflow: /.test(body)) {
@@ -221,6 +232,14 @@ export function kernelLine(body: string, family: Family, kind: DecodedKind): Ker
     return { role: 'stack-title', explain: `Where preemption was last disabled, on the same line: ${m[1].trim()}.` };
   }
   return undefined;
+}
+
+/**
+ * The line Lockdep Lab prints just before `kernel BUG at` when a
+ * lib/locking-selftest.c context helper is misused: part of that oops.
+ */
+export function isSelftestWhy(body: string): boolean {
+  return /^[A-Z]+_EXIT\(\) in \S+\(\) (?:without a matching |would leave the )/.test(body);
 }
 
 /** What a WARN's or oops's message lines (between `cut here` and the header) are. */

@@ -32,7 +32,7 @@ import type {
   LineRole,
 } from './types.ts';
 import { meaningOf } from './meaning.ts';
-import { CUT_MESSAGE_EXPLAIN, familyOf, kernelLine, matchKernelHeader, parseSchedAtomic, preemptCountWords, type Family } from './kernel-lines.ts';
+import { CUT_MESSAGE_EXPLAIN, familyOf, isSelftestWhy, kernelLine, matchKernelHeader, parseSchedAtomic, preemptCountWords, type Family } from './kernel-lines.ts';
 import { buildScenario, type RawStep } from './scenario.ts';
 import {
   headerExplain,
@@ -217,6 +217,13 @@ class Builder {
 
   /** `------------[ cut here ]------------` and the WARN message lines printed before the header. */
   private claimCutHere(i: number): void {
+    const prev = this.out[i - 1];
+    if (prev && !prev.placed && isSelftestWhy(prev.body)) {
+      this.place(i - 1, 'message', 'Lockdep Lab\'s own line (real kernels do not print it): why the BUG below fired. The selftest helpers HARDIRQ_ENTER()/HARDIRQ_EXIT() (and the SOFTIRQ/NMI ones) must be paired inside one function.');
+      this.report.summary = prev.body;
+      this.report.start = i;
+      return;
+    }
     for (let j = i - 1; j >= 0 && j >= i - 12; j--) {
       const l = this.out[j];
       if (l.placed || l.body === '') return;

@@ -335,6 +335,24 @@ void main(void) { kthread_run(t1, NULL, "t1"); kthread_run(t2, NULL, "t2"); msle
     },
   },
   {
+    name: 'a selftest context helper misused: the lab\'s reason line, then the BUG',
+    files: one('void main(void)\n{\n\tHARDIRQ_EXIT();\n}\n'),
+    kinds: ['unknown'],
+    check: (d) => {
+      expect(d.reports[0].header).toBe('kernel BUG at lab.c:3!');
+      expect(lineOf(d, /^HARDIRQ_EXIT\(\) in main\(\) without a matching HARDIRQ_ENTER\(\)/)).toMatchObject({ role: 'message', report: 0 });
+    },
+  },
+  {
+    name: 'one-line warnings: an unhandled interrupt, an uninitialised work item and timer',
+    files: one('static struct work_struct w;\nstatic struct timer_list t;\nvoid main(void)\n{\n\tlab_raise_irq(0, 9);\n\tqueue_work(system_wq, &w);\n\tmod_timer(&t, jiffies + 1);\n}\n'),
+    kinds: ['unknown', 'unknown', 'unknown'],
+    check: (d) => {
+      expect(d.reports.map((r) => r.header.slice(0, 12))).toEqual(['irq 9: nobod', 'queue_work()', 'mod_timer():']);
+      expect(d.reports.every((r) => !r.truncated && r.start === r.end)).toBe(true);
+    },
+  },
+  {
     name: 'panic()',
     files: one('void main(void)\n{\n\tpanic("out of widgets: %d", 3);\n}\n'),
     kinds: ['unknown'],
