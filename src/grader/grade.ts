@@ -6,7 +6,7 @@
 import type { RunOptions, RunResult, SourceFile } from '../engine/api.ts';
 import { LOCKDEP_REPORT_KINDS, type Report, type ReportKind } from '../events/types.ts';
 import { blindingObserver, labChecksIn, scanSource } from './blinding.ts';
-import { heldAcrossObserver, type HeldAcrossObserver } from './held.ts';
+import { heldAcrossObserver, oneSectionObserver, type HeldAcrossObserver, type OneSectionObserver } from './held.ts';
 import { applySubmission, overlayFiles } from './load.ts';
 import type { CheckResult, CheckSpec, Exercise, GradeResult, Marker } from './types.ts';
 
@@ -40,6 +40,7 @@ const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
   functional: "every lab_check() in the harness runs and passes: the fix still does the work",
   'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses, no faked contexts or hand-made annotations',
   'held-across': 'a lock the caller holds stays held for the whole call: not dropped and re-taken in the middle',
+  'one-section': 'the lookup that decides a list change and the change itself happen in one critical section',
   'must-report': 'lockdep still catches a known-bad variant of the environment',
 };
 
@@ -251,7 +252,9 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
   const blind = blindingObserver(new Set(meta.files.filter((f) => f.editable).map((f) => f.path)));
   const held = new Map<string, HeldAcrossObserver>();
   for (const c of meta.checks) if (c.kind === 'held-across') held.set(c.name, heldAcrossObserver(c.lock, c.functions));
-  const main = timed('main', program, { ...base, observers: [blind, ...held.values()] });
+  const sections = new Map<string, OneSectionObserver>();
+  for (const c of meta.checks) if (c.kind === 'one-section') sections.set(c.name, oneSectionObserver(c.lock, c.function));
+  const main = timed('main', program, { ...base, observers: [blind, ...held.values(), ...sections.values()] });
   const errs = main.diagnostics.filter((d) => d.severity === 'error');
   // Unbounded recursion exhausts the host's stack, not a simulated budget; it is
   // the learner's runaway all the same, so it fails the run instead of erroring.
@@ -327,6 +330,22 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
             ? found.map((f) => `${f.pos ? `${f.pos.file}:${f.pos.line}: ` : ''}${f.releasedIn}() releases ${spec.lock} in the middle of ${f.fn}(), which its caller runs entirely under that lock`).join('; ') + ` — ${spec.message}`
             : `${spec.lock} is never dropped inside ${spec.functions.map((f) => `${f}()`).join(' or ')}`,
           markers: found.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: `${spec.lock} dropped in the middle of ${f.fn}()`, severity: 'error' as const })),
+        });
+        break;
+      }
+      case 'one-section': {
+        const found = sections.get(spec.name)!.findings();
+        checks.push({
+          name: spec.name,
+          kind: spec.kind,
+          status: found.length ? 'fail' : 'pass',
+          description: `in ${spec.function}(), the lookup and the change it decides happen in one critical section of ${spec.lock}`,
+          message: found.length
+            ? found
+                .map((f) => `${f.pos ? `${f.pos.file}:${f.pos.line}: ` : ''}${spec.function}() changes ${f.list} in another critical section of ${spec.lock} than the walk that decided it${f.walkPos ? ` (${f.walkPos.file}:${f.walkPos.line})` : ''}`)
+                .join('; ') + ` — ${spec.message}`
+            : `${spec.function}() decides and changes the list under one hold of ${spec.lock}`,
+          markers: found.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: `${spec.lock} was dropped since the lookup that decided this`, severity: 'error' as const })),
         });
         break;
       }

@@ -60,3 +60,77 @@ export function heldAcrossObserver(lockClass: string, functions: readonly string
     findings: () => out,
   };
 }
+
+export interface OneSectionFinding {
+  pos?: SourcePos;
+  /** The list the decision was made on and then changed. */
+  list: string;
+  /** Where the walk that decided it ran. */
+  walkPos?: SourcePos;
+}
+
+export interface OneSectionObserver extends EventObserver {
+  findings(): OneSectionFinding[];
+}
+
+/**
+ * Check-then-act: inside a call of `fn`, a change to a list (list_add*,
+ * list_del*, ...) must happen in the same critical section of `lockClass` as
+ * the last walk of that list in the same call. A lookup in one section and
+ * an insert in the next lets another task insert the same key in between;
+ * lockdep and the race check see every access under the lock and say nothing.
+ */
+export function oneSectionObserver(lockClass: string, fn: string): OneSectionObserver {
+  const want = baseClass(lockClass);
+  // pid -> instance id -> section number while held
+  const held = new Map<number, Map<number, number>>();
+  let sections = 0;
+  // activation key -> list head id -> section of its last walk (0: unlocked) and where
+  const walks = new Map<string, Map<number, { section: number; pos?: SourcePos }>>();
+  const out: OneSectionFinding[] = [];
+  // A call of `fn` is named by its callers' positions (two calls from one
+  // site in a loop share it, which is harmless: the last walk is what counts).
+  const activation = (stack: Stack): string | undefined => {
+    const frames = sourceFrames(stack);
+    const i = frames.findIndex((f) => f.fn === fn);
+    if (i < 0) return undefined;
+    return frames
+      .slice(i + 1)
+      .map((f) => `${f.fn}@${f.pos!.file}:${f.pos!.line}:${f.pos!.col}`)
+      .join('<');
+  };
+  const sectionOf = (pid: number): number => {
+    const m = held.get(pid);
+    if (!m || !m.size) return 0;
+    return Math.max(...m.values());
+  };
+  return {
+    event(e: KernelEvent) {
+      if ((e.kind === 'acquire' || e.kind === 'release') && baseClass(e.lock.name) === want) {
+        let m = held.get(e.ctx.task.pid);
+        if (!m) held.set(e.ctx.task.pid, (m = new Map()));
+        if (e.kind === 'acquire') m.set(e.lock.id, ++sections);
+        else m.delete(e.lock.id);
+        return;
+      }
+      if (e.kind !== 'list') return;
+      const key = activation(e.ctx.stack);
+      if (key === undefined) return;
+      const pid = e.ctx.task.pid;
+      const k = `${pid}|${key}`;
+      let w = walks.get(k);
+      if (!w) walks.set(k, (w = new Map()));
+      const section = sectionOf(pid);
+      const pos = sourceFrames(e.ctx.stack)[0]?.pos;
+      if (e.op === 'list_iter' || e.op === 'list_iter_rcu') {
+        w.set(e.head.objId, { section, ...(pos ? { pos } : {}) });
+        return;
+      }
+      const last = w.get(e.head.objId);
+      if (last && (last.section === 0 || last.section !== section) && !out.some((f) => f.pos?.line === pos?.line && f.pos?.file === pos?.file))
+        out.push({ ...(pos ? { pos } : {}), list: e.head.label, ...(last.pos ? { walkPos: last.pos } : {}) });
+      w.delete(e.head.objId);
+    },
+    findings: () => out,
+  };
+}

@@ -74,6 +74,16 @@ export type CheckSpec =
       message: string;
     }
   | {
+      kind: 'one-section';
+      name: string;
+      /** Class name as printed (without `/N`): the lock that guards the list. */
+      lock: string;
+      /** The function whose lookup and list change must share one critical section. */
+      function: string;
+      /** Why it matters, shown when the check fails. */
+      message: string;
+    }
+  | {
       kind: 'must-report';
       name: string;
       /** Folder under `variants/` whose files replace the exercise's environment/harness files. */

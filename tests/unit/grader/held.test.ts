@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventContext, KernelEvent, LockdepMap } from '../../../src/events/types.ts';
-import { heldAcrossObserver } from '../../../src/grader/held.ts';
+import { heldAcrossObserver, oneSectionObserver } from '../../../src/grader/held.ts';
 
 /** `fns`: the call chain, outermost first; the innermost one is at `line`. */
 const ctx = (fns: string[], line: number, pid = 1): EventContext => ({
@@ -42,6 +42,38 @@ describe('held-across observer', () => {
     o.event(acq(irq, ['sync'], 5));
     o.event(rel(irq, ['sync', 'vgic_fold_state', 'vgic_v3_fold_lr'], 6));
     o.event(rel(ap, ['sync', 'vgic_fold_state'], 12));
+    expect(o.findings()).toEqual([]);
+  });
+});
+
+describe('one-section observer', () => {
+  const c = lock(7, '&c->lock');
+  const head = { objId: 9, label: '&c->entries', addr: 0n };
+  const list = (op: 'list_iter' | 'list_add_tail', fns: string[], line: number): KernelEvent => ({ kind: 'list', op, head, ctx: ctx(fns, line) });
+  const lk = (fns: string[], line: number) => acq(c, fns, line);
+  const ul = (fns: string[], line: number) => rel(c, fns, line);
+
+  it('flags an insert in another critical section than the lookup that decided it', () => {
+    const o = oneSectionObserver('&c->lock', 'cache_insert');
+    o.event(lk(['filler', 'cache_insert', 'cache_lookup'], 29));
+    o.event(list('list_iter', ['filler', 'cache_insert', 'cache_lookup'], 30));
+    o.event(ul(['filler', 'cache_insert', 'cache_lookup'], 36));
+    o.event(lk(['filler', 'cache_insert'], 56));
+    o.event(list('list_add_tail', ['filler', 'cache_insert'], 57));
+    o.event(ul(['filler', 'cache_insert'], 59));
+    expect(o.findings()).toEqual([{ pos: { file: 'v.c', line: 57, col: 2 }, list: '&c->entries', walkPos: { file: 'v.c', line: 30, col: 2 } }]);
+  });
+
+  it('accepts lookup and insert under one hold, calls from other sites, and walks outside the function', () => {
+    const o = oneSectionObserver('&c->lock', 'cache_insert');
+    o.event(list('list_iter', ['dup', 'cache_lookup'], 30)); // a plain lookup: not in cache_insert
+    o.event(lk(['filler', 'cache_insert'], 52));
+    o.event(list('list_iter', ['filler', 'cache_insert', '__cache_lookup_locked'], 32));
+    o.event(list('list_add_tail', ['filler', 'cache_insert'], 57));
+    o.event(ul(['filler', 'cache_insert'], 59));
+    o.event(lk(['filler', 'cache_insert'], 52));
+    o.event(list('list_add_tail', ['filler', 'cache_insert'], 57)); // empty-list walk: nothing to compare
+    o.event(ul(['filler', 'cache_insert'], 59));
     expect(o.findings()).toEqual([]);
   });
 });
