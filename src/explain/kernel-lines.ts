@@ -214,6 +214,9 @@ export function kernelLine(body: string, family: Family, kind: DecodedKind): Ker
   }
 
   // --- WARN and list debugging
+  if (/^DEBUG_LOCKS_WARN_ON\(.*\)$/.test(body)) {
+    return { role: 'message', summary: true, explain: 'A lockdep internal consistency check failed (often: irq state changed behind lockdep\'s back, or a lock misused from the wrong context); lockdep turns itself off.' };
+  }
   if (/^list_(?:add|del|for_each_entry)(?: double add)?[ .,].*corruption|^list_add double add: /.test(body)) {
     return { role: 'message', summary: true, explain: 'CONFIG_DEBUG_LIST found a broken list: the pointers named here do not link up the way the list operation requires (a double add, a delete of an entry already deleted, or memory overwritten).' };
   }

@@ -969,7 +969,9 @@ export function decodeLines(text: string): { lines: DecodedLine[]; reports: Deco
   let cur: Builder | undefined;
   for (let i = 0; i < lines.length; i++) {
     const body = lines[i].body;
-    const h = matchHeader(body) ?? lockdepShaped(lines, i);
+    // Since ~4.10 a DEBUG_LOCKS_WARN_ON() is the message of the WARN below it, not a report of its own.
+    const warnMessage = body.startsWith('DEBUG_LOCKS_WARN_ON(') && /^-+\[ cut here \]-+$/.test(lines[i - 1]?.body ?? '') && !lines[i - 1].placed;
+    const h = warnMessage ? undefined : (matchHeader(body) ?? lockdepShaped(lines, i));
     if (h && !(cur && !cur.closed && cur.report.kind === 'unknown' && i - (cur.report.start - 1) <= 2 && body.startsWith('DEBUG_LOCKS_WARN_ON')) && !(cur && !cur.closed && cur.continues(body))) {
       if (cur) cur.close();
       const irqState = h.kind === 'irq-safe-unsafe' ? h.m[1] : undefined;

@@ -353,6 +353,22 @@ void main(void) { kthread_run(t1, NULL, "t1"); kthread_run(t2, NULL, "t2"); msle
     },
   },
   {
+    name: 'DEBUG_LOCKS_WARN_ON() as the message of a WARN in lockdep (spin_unlock_irq() in a hard interrupt)',
+    files: one('static DEFINE_SPINLOCK(l);\nstatic irqreturn_t h(int irq, void *d)\n{\n\tspin_lock_irq(&l);\n\tspin_unlock_irq(&l);\n\treturn IRQ_HANDLED;\n}\nvoid main(void)\n{\n\trequest_irq(3, h, 0, "h", NULL);\n\tlab_raise_irq(0, 3);\n}\n'),
+    kinds: ['unknown'],
+    check: (d) => {
+      expect(d.reports[0].header).toMatch(/^WARNING: CPU: 0 PID: \d+ at kernel\/locking\/lockdep\.c:\d+ /);
+      expect(d.reports[0].summary).toBe('DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())');
+      expect(d.reports[0].start).toBe(1);
+    },
+  },
+  {
+    name: 'lockdep internal: an invalid subclass',
+    files: one('static DEFINE_MUTEX(m);\nvoid main(void) { mutex_lock_nested(&m, 8); mutex_unlock(&m); }\n'),
+    kinds: ['unknown'],
+    check: (d) => expect(d.reports[0].header).toBe('BUG: looking up invalid subclass: 8'),
+  },
+  {
     name: 'panic()',
     files: one('void main(void)\n{\n\tpanic("out of widgets: %d", 3);\n}\n'),
     kinds: ['unknown'],
