@@ -6,6 +6,7 @@
 import type { RunOptions, RunResult, SourceFile } from '../engine/api.ts';
 import { LOCKDEP_REPORT_KINDS, type Report, type ReportKind } from '../events/types.ts';
 import { blindingObserver, labChecksIn, scanSource } from './blinding.ts';
+import { irqOffObserver, type IrqOffObserver } from './irqoff.ts';
 import { heldAcrossObserver, oneSectionObserver, type HeldAcrossObserver, type OneSectionObserver } from './held.ts';
 import { applySubmission, overlayFiles } from './load.ts';
 import type { CheckResult, CheckSpec, Exercise, GradeResult, Marker } from './types.ts';
@@ -41,6 +42,7 @@ const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
   'not-blinded': 'lockdep is not blinded: no lockdep_off(), no novalidate class, no extra subclasses, no faked contexts or hand-made annotations',
   'held-across': 'a lock the caller holds stays held for the whole call: not dropped and re-taken in the middle',
   'one-section': 'the lookup that decides a list change and the change itself happen in one critical section',
+  'irqs-off-needed': 'hard interrupts are disabled around a lock only when a hard interrupt handler takes it',
   'must-report': 'lockdep still catches a known-bad variant of the environment',
 };
 
@@ -254,7 +256,10 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
   for (const c of meta.checks) if (c.kind === 'held-across') held.set(c.name, heldAcrossObserver(c.lock, c.functions));
   const sections = new Map<string, OneSectionObserver>();
   for (const c of meta.checks) if (c.kind === 'one-section') sections.set(c.name, oneSectionObserver(c.lock, c.function));
-  const main = timed('main', program, { ...base, observers: [blind, ...held.values(), ...sections.values()] });
+  const irqOff = new Map<string, IrqOffObserver>();
+  const editableFiles = new Set(meta.files.filter((f) => f.editable).map((f) => f.path));
+  for (const c of meta.checks) if (c.kind === 'irqs-off-needed') irqOff.set(c.name, irqOffObserver(c.lock, editableFiles));
+  const main = timed('main', program, { ...base, observers: [blind, ...held.values(), ...sections.values(), ...irqOff.values()] });
   const errs = main.diagnostics.filter((d) => d.severity === 'error');
   // Unbounded recursion exhausts the host's stack, not a simulated budget; it is
   // the learner's runaway all the same, so it fails the run instead of erroring.
@@ -346,6 +351,20 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
                 .join('; ') + ` — ${spec.message}`
             : `${spec.function}() decides and changes the list under one hold of ${spec.lock}`,
           markers: found.filter((f) => f.pos).map((f) => ({ pos: f.pos!, message: `${spec.lock} was dropped since the lookup that decided this`, severity: 'error' as const })),
+        });
+        break;
+      }
+      case 'irqs-off-needed': {
+        const found = irqOff.get(spec.name)!.findings();
+        checks.push({
+          name: spec.name,
+          kind: spec.kind,
+          status: found.length ? 'fail' : 'pass',
+          description: `hard interrupts are disabled around ${spec.lock} only if a hard interrupt handler takes it`,
+          message: found.length
+            ? `${found.map((f) => `${f.pos.file}:${f.pos.line}: ${f.api}()`).join(', ')} takes ${spec.lock} with hard interrupts disabled, but no hard interrupt handler takes that lock — ${spec.message}`
+            : `${spec.lock} is never taken with hard interrupts disabled needlessly`,
+          markers: found.map((f) => ({ pos: f.pos, message: `hard interrupts disabled for ${spec.lock}, which no hard interrupt takes`, severity: 'error' as const })),
         });
         break;
       }

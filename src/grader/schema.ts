@@ -41,7 +41,7 @@ export const REPORT_KINDS: readonly ReportKind[] = [
 ];
 
 const CONFIG_KEYS: readonly (keyof LockdepConfig)[] = ['proveRawLockNesting', 'preemptRt', 'forceReadLockRecursive', 'keepGoing'];
-const CHECK_KINDS = ['lockdep', 'races', 'memory', 'warnings', 'functional', 'not-blinded', 'held-across', 'one-section', 'must-report'] as const;
+const CHECK_KINDS = ['lockdep', 'races', 'memory', 'warnings', 'functional', 'not-blinded', 'held-across', 'one-section', 'irqs-off-needed', 'must-report'] as const;
 const ROLES: readonly FileRole[] = ['starter', 'environment', 'harness'];
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -342,6 +342,12 @@ function validateCheck(f: Fields, c: unknown, p: string, present: ReadonlySet<st
       const fn = f.str(c, 'function', `${p}.function`, { pattern: IDENT, what: 'a function name' });
       const message = f.str(c, 'message', `${p}.message`);
       return { kind, name, lock, function: fn, message };
+    }
+    case 'irqs-off-needed': {
+      f.unknownKeys(c, ['kind', 'name', 'lock', 'message'], p);
+      const lock = f.str(c, 'lock', `${p}.lock`);
+      const message = f.str(c, 'message', `${p}.message`);
+      return { kind, name, lock, message };
     }
     case 'must-report': {
       f.unknownKeys(c, ['kind', 'name', 'variant', 'expect', 'message', 'locks', 'in'], p);

@@ -84,6 +84,14 @@ export type CheckSpec =
       message: string;
     }
   | {
+      kind: 'irqs-off-needed';
+      name: string;
+      /** Class name as printed (without `/N`). */
+      lock: string;
+      /** Why a lighter primitive is the fix, shown when the check fails. */
+      message: string;
+    }
+  | {
       kind: 'must-report';
       name: string;
       /** Folder under `variants/` whose files replace the exercise's environment/harness files. */
