@@ -235,6 +235,14 @@ class Builder {
           this.report.summary = k === j + 1 ? this.out[k].body : `${this.report.summary} ${this.out[k].body}`;
         }
         this.report.start = j + 1;
+        // lib/list_debug.c on older kernels printed its message before `cut here` and then BUG()ed.
+        const before = this.out[j - 1];
+        const kl = before && !before.placed ? kernelLine(before.body, this.family, this.report.kind) : undefined;
+        if (kl?.role === 'message') {
+          this.place(j - 1, 'message', kl.explain);
+          if (this.report.summary === this.report.header) this.report.summary = before.body;
+          this.report.start = j;
+        }
         return;
       }
     }

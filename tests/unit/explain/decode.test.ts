@@ -299,3 +299,48 @@ lock(S);
     expect(sc.lanes[0].steps[2].inInterrupt).toBe(true);
   });
 });
+
+describe('other kernel reports in the log', () => {
+  // Layout of a 5.13 list_debug BUG (Fedora forum, kswapd0): message before `cut here`, old `invalid opcode` line.
+  const LIST_BUG = `list_del corruption. prev->next should be ffff98679438a5d0, but was ca53e83f5e8cf5a8
+------------[ cut here ]------------
+kernel BUG at lib/list_debug.c:51!
+invalid opcode: 0000 [#1] SMP PTI
+CPU: 4 PID: 148 Comm: kswapd0 Tainted: P           OE     5.13.4-200.fc34.x86_64 #1
+Hardware name: ASUSTeK COMPUTER INC. N551JM/N551JM, BIOS N551JM.204 10/06/2014
+RIP: 0010:__list_del_entry_valid.cold+0x31/0x47
+RSP: 0018:ffffb7cd010bfb88 EFLAGS: 00010282
+Call Trace:
+ __dentry_kill+0x89/0x180
+ shrink_dentry_list+0x52/0xd0
+---[ end trace 8a3f1d6b4c0f6c2a ]---`;
+
+  it('an oops takes its message from before `cut here` and ends at its end marker', () => {
+    const d = decodeLog(`${LIST_BUG}\nusb 1-1: new device`);
+    expect(d.reports.map((r) => [r.kind, r.header, r.start, r.end, r.truncated])).toEqual([['unknown', 'kernel BUG at lib/list_debug.c:51!', 1, 12, false]]);
+    expect(d.reports[0].summary).toMatch(/^list_del corruption\. prev->next should be /);
+    expect(d.reports[0].task).toEqual({ comm: 'kswapd0', pid: 148 });
+    expect(d.lines.filter((l) => l.body !== '' && !l.placed).map((l) => l.body)).toEqual(['usb 1-1: new device']);
+  });
+
+  it('an oops cuts off a lockdep report and is a report of its own', () => {
+    const d = decodeLog(`WARNING: possible recursive locking detected\n6.1.0 #1 Not tainted\n--------------------------------------------\nx/1 is trying to acquire lock:\n${LIST_BUG}`);
+    expect(d.reports.map((r) => [r.kind, r.truncated])).toEqual([
+      ['recursive', true],
+      ['unknown', false],
+    ]);
+  });
+
+  it('scheduling while atomic decodes comm (with a slash), pid and the preempt count bits', () => {
+    const d = decodeLog('BUG: scheduling while atomic: kworker/0:1/42/0x00010002\nModules linked in:\n');
+    const r = d.reports[0];
+    expect([r.kind, r.task]).toEqual(['sleeping-in-atomic', { comm: 'kworker/0:1', pid: 42 }]);
+    expect(r.summary).toMatch(/preemption disabled 2 times.*in a hard interrupt \(nesting 1\)/);
+    expect(d.lines[0].explain).toMatch(/comm\/pid\/0xPREEMPT_COUNT/);
+  });
+
+  it('a watchdog line alone is a complete one-line report', () => {
+    const d = decodeLog('watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:77]');
+    expect(d.reports.map((r) => [r.kind, r.truncated, r.task])).toEqual([['unknown', false, { comm: 'kworker/3:1', pid: 77 }]]);
+  });
+});
