@@ -9,7 +9,10 @@ import type { GradeView, MarkerView } from '../worker/protocol.ts';
 import type { ExerciseView } from './exercises.ts';
 import * as progress from './progress.ts';
 import { frameLine, functionLines, lineNode, renderMessage, renderRun, summarize } from './terminal.ts';
-import { grade, run } from './worker-client.ts';
+import { grade, runWithGraph } from './worker-client.ts';
+import { graphFigure, scenarioFigure } from './graph-dom.ts';
+import { parseScenario } from './scenario.ts';
+import type { LockGraphData } from './lockgraph.ts';
 
 /** What the page needs from an editor; a textarea and Monaco both provide it. */
 interface EditorAdapter {
@@ -343,17 +346,31 @@ export function mountExercise(root: HTMLElement): void {
     if (runButton.disabled) return;
     busy(true);
     renderMessage(term, `$ lockdep-lab run ${[...editable].join(' ')}\n  running…`);
-    const r = await run(allFiles(), { entry: view.entry, config: view.config, cpus: view.cpus });
+    const r = await runWithGraph(allFiles(), { entry: view.entry, config: view.config, cpus: view.cpus });
     busy(false);
     if (!r.ok) {
       renderMessage(term, r.message, 'error');
       status.textContent = r.message;
       return;
     }
-    renderRun(term, r.value, termOpts());
-    setMarkers(markersOfRun(r.value));
-    offerKindHint(r.value.reports[0]?.kind);
-    status.textContent = summarize(r.value);
+    const { result, graph } = r.value;
+    renderRun(term, result, termOpts());
+    setMarkers(markersOfRun(result));
+    offerKindHint(result.reports[0]?.kind);
+    renderPictures(result, graph);
+    status.textContent = summarize(result);
+  }
+
+  /** What lockdep saw: the run's dependency graph and the first report's unsafe scenario, drawn. */
+  function renderPictures(result: RunResult, graph: LockGraphData | undefined): void {
+    const box = $<HTMLElement>('.lab-ex-pictures');
+    const body = box.querySelector<HTMLElement>('.lab-ex-pictures-body')!;
+    body.replaceChildren();
+    const withScenario = result.reports.find((x) => x.lines.some((l) => /Possible unsafe locking scenario/.test(l)));
+    const sc = withScenario ? parseScenario(withScenario.lines.join('\n')) : null;
+    if (sc?.steps.length) body.append(scenarioFigure(sc, `The unsafe scenario of "${withScenario!.header}"`));
+    if (graph && graph.edges.length) body.append(graphFigure(graph, 'The lock dependency graph lockdep built during this run; a cycle is drawn in red, the dependency it refused dashed.'));
+    box.hidden = body.childElementCount === 0;
   }
 
   function renderGrade(g: GradeView): void {

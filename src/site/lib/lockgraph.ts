@@ -57,6 +57,8 @@ export interface GraphLayout {
   edges: PlacedEdge[];
 }
 
+type Loose = Record<string, unknown>;
+
 const CHAR_W = 7.4;
 const NODE_H = 30;
 
@@ -81,6 +83,60 @@ export function findCycle(g: LockGraphData): string[] | undefined {
   };
   for (const n of g.nodes) if (!state.has(n.id)) visit(n.id);
   return found;
+}
+
+/** `stats_reset() stats.c:30`: the innermost learner frame of a recorded stack. */
+function stackLabel(stack: unknown): string | undefined {
+  if (!Array.isArray(stack)) return undefined;
+  const f = (stack as Loose[]).find((x) => !x.synthetic && x.pos && typeof x.fn === 'string');
+  if (!f) return undefined;
+  const pos = f.pos as Loose;
+  return `${f.fn}() ${pos.file}:${pos.line}`;
+}
+
+/**
+ * Maps the model's graph() (classes + edges with recording stacks) onto
+ * LockGraphData. `closing` is the circular report's chain and the site of the
+ * refused dependency: lockdep never adds the edge that closes a cycle, so it
+ * is drawn as an attempted (dashed) edge.
+ */
+export function toGraphData(raw: unknown, chain?: string[], closingLabel?: string): LockGraphData | null {
+  const g = raw as Loose | null;
+  if (!g || typeof g !== 'object') return null;
+  const rawNodes = (Array.isArray(g.nodes) ? g.nodes : Array.isArray(g.classes) ? g.classes : []) as Loose[];
+  const rawEdges = (Array.isArray(g.edges) ? g.edges : Array.isArray(g.deps) ? g.deps : []) as Loose[];
+  const nodes = rawNodes.map((n) => {
+    const name = String(n.name ?? n.label ?? n.id ?? n.key);
+    return { id: String(n.id ?? n.key ?? n.classKey ?? name), name, usage: typeof n.usage === 'string' ? n.usage : undefined };
+  });
+  const ids = new Set(nodes.map((n) => n.id));
+  const byName = new Map(nodes.map((n) => [n.name, n.id]));
+  const ref = (v: unknown): string => {
+    const s = typeof v === 'object' && v ? String((v as Loose).id ?? (v as Loose).key ?? (v as Loose).name) : String(v);
+    return ids.has(s) ? s : (byName.get(s) ?? s);
+  };
+  const edges: GraphEdge[] = rawEdges.map((e) => {
+    const label = e.label ?? e.where ?? e.site ?? e.pos;
+    const pos = label as Loose | undefined;
+    const text =
+      typeof label === 'string'
+        ? label
+        : pos && typeof pos === 'object' && 'file' in pos
+          ? `${e.fn ? `${e.fn}() ` : ''}${pos.file}:${pos.line}`
+          : stackLabel(e.stack);
+    return { from: ref(e.from ?? e.prev ?? e.held), to: ref(e.to ?? e.next ?? e.acquired), label: text };
+  });
+  let cycle = Array.isArray(g.cycle) ? (g.cycle as unknown[]).map(ref) : undefined;
+  if (!cycle && chain?.length) {
+    const named = chain.map((c) => byName.get(c) ?? byName.get(c.replace(/\/\d+$/, '')) ?? c);
+    if (named.every((c) => ids.has(c))) {
+      cycle = named;
+      const from = named[named.length - 1];
+      const to = named[0];
+      if (!edges.some((e) => e.from === from && e.to === to)) edges.push({ from, to, label: closingLabel ? `refused: ${closingLabel}` : 'refused: closes the cycle', attempted: true });
+    }
+  }
+  return { nodes, edges, cycle: cycle?.length ? cycle : undefined };
 }
 
 export function layoutGraph(g: LockGraphData): GraphLayout {

@@ -6,6 +6,7 @@
  */
 import type { GradeRequest, GradeView, RunRequest, WorkerRequest, WorkerResponse } from '../worker/protocol.ts';
 import type { RunResult } from '../../engine/api.ts';
+import type { LockGraphData } from './lockgraph.ts';
 
 /** What a caller gets back: the result, or why there is none. */
 export type Outcome<T> =
@@ -99,10 +100,21 @@ function outcome<T>(res: WorkerResponse | null, ms: number, pick: (r: WorkerResp
 const HARD_CAP_MS = 15_000;
 
 export async function run(files: RunRequest['files'], options: RunRequest['options'] = {}, watchdogMs?: number): Promise<Outcome<RunResult>> {
+  const r = await runWithGraph(files, options, watchdogMs, false);
+  return r.ok ? { ...r, value: r.value.result } : r;
+}
+
+/** A run that also brings back the lockdep model's dependency graph (exercise pages draw it). */
+export async function runWithGraph(
+  files: RunRequest['files'],
+  options: RunRequest['options'] = {},
+  watchdogMs?: number,
+  graph = true,
+): Promise<Outcome<{ result: RunResult; graph?: LockGraphData }>> {
   const opts = { maxTimeMs: RUN_TIME_BUDGET_MS, ...options };
   const limit = watchdogMs ?? Math.min(HARD_CAP_MS, (opts.maxTimeMs ?? RUN_TIME_BUDGET_MS) + GRACE_MS);
-  const { res, ms } = await send({ type: 'run', files, options: opts }, limit);
-  return outcome(res, ms, (r) => (r.type === 'run-result' ? r.result : undefined));
+  const { res, ms } = await send({ type: 'run', files, options: opts, graph }, limit);
+  return outcome(res, ms, (r) => (r.type === 'run-result' ? { result: r.result, graph: r.graph } : undefined));
 }
 
 export async function grade(req: Omit<GradeRequest, 'id' | 'type'>, timeoutMs = HARD_CAP_MS): Promise<Outcome<GradeView>> {

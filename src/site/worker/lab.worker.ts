@@ -8,6 +8,7 @@
 import type { RunOptions, RunResult, SourceFile } from '../../engine/api.ts';
 import type { GradeView, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { toGradeView } from './adapt.ts';
+import { toGraphData, type LockGraphData } from '../lib/lockgraph.ts';
 
 type EngineModule = { runProgram: (files: SourceFile[], options?: RunOptions) => RunResult | Promise<RunResult> };
 type GraderModule = Record<string, unknown>;
@@ -16,6 +17,20 @@ type GraderModule = Record<string, unknown>;
 // before (and regardless of) the engine and grader landing.
 const engineModules = import.meta.glob<EngineModule>('../../engine/index.ts');
 const graderModules = import.meta.glob<GraderModule>(['../../grader/index.ts', '../../grader/grade.ts']);
+const lockdepModules = import.meta.glob<Record<string, unknown>>('../../lockdep/index.ts');
+
+type GraphModel = { event(e: unknown): void; graph(): unknown };
+
+/** A second lockdep model watching the run, whose graph the page draws (null without src/lockdep). */
+async function graphModel(engine: EngineModule): Promise<GraphModel | null> {
+  const load = Object.values(lockdepModules)[0];
+  const create = load ? ((await load()).createLockdep as ((o: unknown) => GraphModel) | undefined) : undefined;
+  if (!create) return null;
+  const sink = { printk() {}, report() {} };
+  const env = { ident: () => '', dumpStack: () => [] };
+  const defaults = ((engine as Record<string, unknown>).DEFAULT_CONFIG ?? { proveRawLockNesting: true, preemptRt: false, forceReadLockRecursive: false }) as object;
+  return create({ config: { ...defaults, keepGoing: false }, env, log: sink });
+}
 
 async function loadEngine(): Promise<EngineModule | null> {
   const load = Object.values(engineModules)[0];
@@ -47,8 +62,16 @@ async function handle(msg: WorkerRequest): Promise<WorkerResponse> {
   if (msg.type === 'run') {
     const engine = await loadEngine();
     if (!engine) return { type: 'error', id: msg.id, missing: 'engine', message: 'This build of the site has no engine (src/engine/index.ts), so code cannot run yet.' };
-    const result = await engine.runProgram(msg.files, msg.options);
-    return { type: 'run-result', id: msg.id, result };
+    const model = msg.graph ? await graphModel(engine) : null;
+    const options = model ? { ...msg.options, observers: [model as never] } : msg.options;
+    const result = await engine.runProgram(msg.files, options);
+    let graph: LockGraphData | undefined;
+    if (model) {
+      const circ = result.reports.find((r) => r.chain?.length);
+      const site = circ?.sites[0]?.pos;
+      graph = toGraphData(model.graph(), circ?.chain, site ? `${site.file}:${site.line}` : undefined) ?? undefined;
+    }
+    return { type: 'run-result', id: msg.id, result, graph };
   }
   if (msg.type === 'grade') {
     const gradeFn = await loadGrade();

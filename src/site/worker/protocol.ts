@@ -12,6 +12,7 @@
  * page stays responsive.
  */
 import type { RunOptions, RunResult, SourceFile } from '../../engine/api.ts';
+import type { LockGraphData } from '../lib/lockgraph.ts';
 
 /** The serialisable subset of RunOptions (observers cannot cross a worker boundary). */
 export type WorkerRunOptions = Omit<RunOptions, 'observers'>;
@@ -21,6 +22,8 @@ export interface RunRequest {
   id: number;
   files: SourceFile[];
   options?: WorkerRunOptions;
+  /** Also return the lock dependency graph the lockdep model built during the run. */
+  graph?: boolean;
 }
 
 export interface GradeRequest {
@@ -72,7 +75,7 @@ export interface GradeView {
 }
 
 export type WorkerResponse =
-  | { type: 'run-result'; id: number; result: RunResult }
+  | { type: 'run-result'; id: number; result: RunResult; graph?: LockGraphData }
   | { type: 'grade-result'; id: number; result: GradeView }
   /**
    * The worker could not do the job. `missing` names an engine module that is

@@ -26,8 +26,11 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** Opens the exercise with empty storage: a page closed by an earlier test saves its draft on pagehide. */
 async function openExercise(page: Page, query = ''): Promise<void> {
   await page.goto(`${siteUrl}exercises/${SLUG}/${query}`, { waitUntil: 'networkidle' });
+  await page.evaluate(() => localStorage.clear());
+  await page.reload({ waitUntil: 'networkidle' });
 }
 
 async function waitMonaco(page: Page): Promise<void> {
@@ -79,6 +82,12 @@ describe.skipIf(!hasExercise)(`the exercise page /exercises/${SLUG}/`, () => {
     await frame.click();
     const line = await page.evaluate(() => (window as any).__labMonaco.editor.getPosition().lineNumber);
     expect(lines[line - 1]).toMatch(/spin_lock\(&dev_list_lock\)/);
+    // What lockdep saw, drawn: the report's scenario as lanes, the run's graph with the cycle.
+    await page.locator('.lab-ex-pictures summary').click();
+    expect(await page.locator('.lab-ex-pictures .lab-lanes tbody tr').count()).toBe(4);
+    const names = await page.locator('.lab-ex-pictures .lab-graph-node text').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['dev_list_lock', 'stats_lock']));
+    expect(await page.locator('.lab-ex-pictures .lab-graph-edge.lab-graph-cycle').count()).toBe(2);
     // The hint for the report kind this attempt produced is offered first.
     await page.locator('.lab-ex-kind-hint button', { hasText: 'circular' }).click();
     expect(await page.locator('.lab-ex-kind-hint .lab-hint').textContent()).toBeTruthy();
