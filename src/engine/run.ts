@@ -13,7 +13,7 @@ import { createRaceChecker } from '../races/index.ts';
 import { createKernel, createTask, KillTask, StopRun, type Host, type Kernel } from '../kernel/kernel.ts';
 import { runScheduler, sequentialPolicy, taskEndEvent, type SchedPolicy } from '../kernel/sched.ts';
 import { synthFrames } from '../kernel/state.ts';
-import { callUser, callValue, createInterp, currentPtr, initGlobals, type Interp } from '../interpreter/interp.ts';
+import { callUser, callValue, checkBuildBugs, createInterp, currentPtr, initGlobals, type Interp } from '../interpreter/interp.ts';
 import { createMemory } from '../interpreter/memory.ts';
 import { BUILTIN_NAMES, makeBuiltins, makeConstants } from '../interpreter/builtins/index.ts';
 import { rcuGracePeriod } from '../interpreter/builtins/mem.ts';
@@ -128,6 +128,7 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
   const interp = I;
   try {
     initGlobals(interp);
+    checkBuildBugs(interp);
     const main = createTask(k, entry, 'main', 0, synthFrames('do_syscall_64', 'entry_SYSCALL_64_after_hwframe'));
     k.cur = main.exec;
     currentPtr(interp);

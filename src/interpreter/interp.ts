@@ -418,6 +418,54 @@ export function ensureLayout(I: Interp, s: StructRT): StructRT {
 }
 
 // ---------------------------------------------------------------------------
+// Compile-time assertions
+
+/**
+ * BUILD_BUG_ON(cond) is checked by the compiler: every one whose condition is
+ * a constant expression (sizeof, enums, constants, globals' types) is
+ * evaluated before the program runs; the others when reached.
+ */
+/** Pure builtins a compile-time condition may use. */
+const CONST_CALLS = new Set(['ARRAY_SIZE', 'offsetof', 'sizeof_field', 'BIT', 'BIT_ULL', 'GENMASK', 'GENMASK_ULL', 'is_power_of_2', 'ilog2', 'min', 'max', 'min_t', 'max_t', '__same_type', 'IS_ENABLED', 'ALIGN', 'DIV_ROUND_UP', 'roundup_pow_of_two']);
+
+/** No calls of the program's functions, no assignments: evaluating it early has no effect. */
+function compileTimeExpr(e: unknown): boolean {
+  if (!e || typeof e !== 'object') return true;
+  if (Array.isArray(e)) return e.every(compileTimeExpr);
+  const x = e as Expr;
+  if (x.kind === 'Call' && !(x.callee.kind === 'Ident' && CONST_CALLS.has(x.callee.name))) return false;
+  if (x.kind === 'Assign' || x.kind === 'StmtExpr' || x.kind === 'Update') return false;
+  for (const k of Object.keys(x)) if (k !== 'pos' && !compileTimeExpr((x as unknown as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+export function checkBuildBugs(I: Interp): void {
+  const seen = new Set<object>();
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    const e = n as Expr;
+    if (e.kind === 'Call' && e.callee.kind === 'Ident' && e.callee.name === 'BUILD_BUG_ON' && e.args.length === 1) {
+      let v: Value | null = null;
+      try {
+        if (compileTimeExpr(e.args[0]!)) v = constEval(I, e.args[0]!);
+      } catch {
+        v = null; // not a constant expression here: checked when reached
+      }
+      if (v && truthy(v)) {
+        throw new StopRun('internal', `call to '__compiletime_assert_${e.pos.line}' declared with attribute error: BUILD_BUG_ON failed: ${exprText(e.args[0]!)}`, undefined, e.pos);
+      }
+    }
+    for (const k of Object.keys(n)) if (k !== 'pos') visit((n as Record<string, unknown>)[k]);
+  };
+  for (const d of I.prog.decls) if (d.kind === 'FunctionDef') visit(d.body);
+}
+
+// ---------------------------------------------------------------------------
 // Globals
 
 export function initGlobals(I: Interp): void {

@@ -87,6 +87,30 @@ function sizeOfElem(t: RType): number {
  * kernel would give it: static definition -> own class, per-CPU static ->
  * one shared class, anything else not yet initialised -> key `none`.
  */
+/**
+ * What STATIC_LOCKDEP_MAP_INIT(name, key) / INIT_LOCAL_LOCK(name) put in a
+ * map statically: the map's first word holds a pointer to a marker object
+ * (copied along with the initialiser), read when the lock is first used.
+ */
+export interface StaticMapInit {
+  name: string;
+  /** Class key; absent: keyed by the static object, as lockdep does for a NULL key. */
+  key?: string;
+}
+const staticInits = new WeakMap<MemObj, StaticMapInit>();
+
+/** The cell value that marks a statically initialised map. */
+export function staticMapMarker(k: Kernel, init: StaticMapInit): PtrV {
+  const obj = allocObj(k.mem, 'kernel', { k: 'void' }, 8, `lockdep_map(${init.name})`, true);
+  staticInits.set(obj, init);
+  return { k: 'p', t: { k: 'ptr', to: { k: 'void' } }, obj, off: 0 };
+}
+
+function staticInitAt(o: MemObj, off: number): StaticMapInit | undefined {
+  const c = o.cells.get(off);
+  return c && c.k === 'p' && c.obj ? staticInits.get(c.obj) : undefined;
+}
+
 export function lockInst(_k: Kernel, tbl: LockTable, p: PtrV, argText: string, wantType?: LockType, defPos?: SourcePos): LockInst | null {
   if (!p.obj) return null;
   const existing = ext<LockInst>(p.obj, p.off);
@@ -106,6 +130,11 @@ export function lockInst(_k: Kernel, tbl: LockTable, p: PtrV, argText: string, w
   } else if (o.region === 'percpu' && symPath) {
     key = `percpu:${symPath}`;
     name = shown!;
+  }
+  const si = staticInitAt(o, p.off);
+  if (si) {
+    name = si.name;
+    if (si.key) key = si.key;
   }
   const [inner, outer] = WAITS[lockType];
   const map: LockdepMap = {

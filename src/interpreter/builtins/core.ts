@@ -24,6 +24,7 @@ import { boolOf, commonType, intOf, mkInt, toBig, truthy } from '../values.ts';
 import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
 import type { Expr } from '../../language/ast.ts';
 import { formatPrintf } from './printf.ts';
+import { exprText } from '../print.ts';
 import { rcuHeld } from './locks.ts';
 import { rcuSuspicious } from '../../kernel/rcu.ts';
 
@@ -275,6 +276,13 @@ export const coreBuiltins: Family = {
     const x = toBig(v);
     const t = v.k === 'i' ? v.t : INT;
     return mkInt(t, x < lo ? lo : x > hi ? hi : x);
+  },
+  // Compile-time assertions: a true condition means gcc refuses the program, so the run stops with gcc's error.
+  BUILD_BUG_ON: function* (c) {
+    return yield* buildBug(c, `BUILD_BUG_ON failed: ${exprText(arg(c, 0))}`);
+  },
+  BUILD_BUG_ON_MSG: function* (c) {
+    return yield* buildBug(c, readString(c.I, yield* ev(c, 1)) ?? exprText(arg(c, 1)));
   },
   abs: function* (c) {
     const v = yield* ev(c, 0);
@@ -555,4 +563,11 @@ function* strcpyLike(c: CallCtx): Gen<Value> {
   const n = c.args.length > 2 ? yield* evNum(c, 2) : s.length + 1;
   writeString(c, d, s.slice(0, Math.max(0, n - 1)));
   return c.name === 'strscpy' ? mkInt(LONG, BigInt(Math.min(s.length, n - 1))) : d;
+}
+
+function* buildBug(c: CallCtx, message: string): Gen<Value> {
+  if (truthy(yield* ev(c, 0))) {
+    throw new StopRun('internal', `call to '__compiletime_assert_${c.pos.line}' declared with attribute error: ${message}`, c.scope.fn, c.pos);
+  }
+  return VOIDV;
 }

@@ -35,13 +35,15 @@ import {
   releaseEvent,
   take,
   waitFor,
+  staticMapMarker,
   wakeWaiters,
   type LockInst,
   type LockTable,
+  type StaticMapInit,
 } from '../../kernel/locks.ts';
 import { taskRef, type Gen, type Task } from '../../kernel/state.ts';
 import { argText, readString, type CallCtx } from '../interp.ts';
-import { VOIDV, type Value } from '../memory.ts';
+import { allocObj, VOIDV, type Value } from '../memory.ts';
 import { ULONG } from '../rtypes.ts';
 import { boolOf, intOf, mkInt, truthy } from '../values.ts';
 import { arg, ev, evInt, evLval, evNum, evPtr, store, type Family } from './util.ts';
@@ -572,7 +574,40 @@ export const lockBuiltins: Family = {
   debug_locks_off: function* () {
     return intOf(0);
   },
+
+  // Static initialisers of maps: the name (and key) the map gets when first used.
+  STATIC_LOCKDEP_MAP_INIT: function* (c) {
+    const name = readString(c.I, yield* ev(c, 0)) ?? argText(arg(c, 0));
+    const key = yield* keyOf(c, 1);
+    return mapInitializer(c, 'struct lockdep_map', { name, key });
+  },
+  INIT_LOCAL_LOCK: function* (c) {
+    // The parser hands the stringified name (#lockname); the key stays the static object's.
+    const name = readString(c.I, yield* ev(c, 0)) ?? argText(arg(c, 0));
+    return mapInitializer(c, 'local_lock_t', { name });
+  },
+  /** In hardirq context: this handler would run threaded on PREEMPT_RT (current->hardirq_threaded). */
+  lockdep_hardirq_threaded: function* (c) {
+    const cpu = c.I.k.cur.cpu;
+    if (cpu.hardirq > 0) cpu.threaded = true;
+    return VOIDV;
+  },
+  // sparse annotations: (void)0 in a compiled kernel, the argument is not evaluated.
+  __acquire: function* () {
+    return VOIDV;
+  },
+  __release: function* () {
+    return VOIDV;
+  },
 };
+
+/** An initializer value of `type` whose dep_map (first word) carries the static name/key. */
+function mapInitializer(c: CallCtx, type: string, init: StaticMapInit): Value {
+  const t = c.I.builtinTypes.get(type)!;
+  const obj = allocObj(c.I.mem, 'stack', t, t.size, type, true);
+  obj.cells.set(0, staticMapMarker(c.I.k, init));
+  return { k: 'a', t, obj, off: 0 };
+}
 
 function annot(read: ReadMode, nested = false) {
   // spin_acquire(map, subclass, trylock, ip) / spin_acquire_nest(map, subclass, trylock, nest, ip)

@@ -356,6 +356,8 @@ function atomicFamily(prefix: string, t: IntRT): Family {
     [`${prefix}_sub`]: (c) => atomicOp(c, t, (o, a) => ({ nv: o - a, ret: VOIDV }), 'first'),
     [`${prefix}_inc_return`]: (c) => atomicOp(c, t, (o) => ({ nv: o + 1n, ret: v(o + 1n) }), 'none'),
     [`${prefix}_dec_return`]: (c) => atomicOp(c, t, (o) => ({ nv: o - 1n, ret: v(o - 1n) }), 'none'),
+    // Decrement unless that would go below 0; returns the decremented value either way.
+    [`${prefix}_dec_if_positive`]: (c) => atomicOp(c, t, (o) => ({ nv: o - 1n >= 0n ? o - 1n : null, ret: v(o - 1n) }), 'none'),
     [`${prefix}_add_return`]: (c) => atomicOp(c, t, (o, a) => ({ nv: o + a, ret: v(o + a) }), 'first'),
     [`${prefix}_sub_return`]: (c) => atomicOp(c, t, (o, a) => ({ nv: o - a, ret: v(o - a) }), 'first'),
     [`${prefix}_fetch_add`]: (c) => atomicOp(c, t, (o, a) => ({ nv: o + a, ret: v(o) }), 'first'),
@@ -402,7 +404,16 @@ function refOp(kind: 'inc' | 'dec' | 'dec_and_test' | 'add' | 'sub_and_test' | '
     const p = yield* evPtr(c, pi);
     if (kind === 'set') arg = yield* evInt(c, 1);
     const r = counterRef(c, p, INT);
-    const old = toBig(load(c.I, r));
+    // refcount_t is an atomic_t: every access to it is a marked one.
+    const was = c.I.memEvents;
+    c.I.memEvents = false;
+    let old: bigint;
+    try {
+      old = toBig(load(c.I, r));
+    } finally {
+      c.I.memEvents = was;
+    }
+    if (was && r.obj && r.obj.region !== 'stack' && (kind === 'read' || (kind === 'inc_not_zero' && old === 0n))) interpMod.accessEvent(c.I, r, false, true);
     switch (kind) {
       case 'read':
         return intOf(old);

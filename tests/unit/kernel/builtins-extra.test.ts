@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { KernelEvent } from '../../../src/events/types.ts';
+import { record } from './helpers.ts';
+import { out, run } from '../interpreter/helpers.ts';
+
+const acquires = (events: KernelEvent[]) => events.flatMap((e) => (e.kind === 'acquire' ? [e] : []));
+
+describe('kernel APIs added for the seeds and issue 3', () => {
+  it('atomic_dec_if_positive() decrements only while the result stays >= 0 and returns the decremented value', () => {
+    expect(out(`static atomic_t a = ATOMIC_INIT(2);
+void main(void)
+{
+	int x = atomic_dec_if_positive(&a);
+	int y = atomic_dec_if_positive(&a);
+	int z = atomic_dec_if_positive(&a);
+	pr_info("%d %d %d %d\\n", x, y, z, atomic_read(&a));
+}`)).toBe('1 0 -1 0\n');
+  });
+
+  it('__acquire()/__release() are sparse annotations: no lock events, nothing evaluated', () => {
+    const { r, events } = record(`static DEFINE_SPINLOCK(l);
+static int n;
+static void take(void) __acquires(l) { spin_lock(&l); __acquire(n++); }
+static void drop(void) __releases(l) { __release(n++); spin_unlock(&l); }
+void main(void) { take(); drop(); pr_info("%d\\n", n); }`);
+    expect(r.text).toBe('0\n');
+    expect(events.filter((e) => e.kind === 'acquire' || e.kind === 'release')).toHaveLength(2);
+  });
+
+  it('BUILD_BUG_ON() with a true constant condition is gcc\'s compile error: nothing runs', () => {
+    const r = run(`struct s { long a, b; };
+void main(void)
+{
+	pr_info("ran\\n");
+	BUILD_BUG_ON(sizeof(int) != 4);
+	BUILD_BUG_ON(sizeof(struct s) > 8);
+}`);
+    expect(r.status).toBe('invalid');
+    expect(r.text).toBe('');
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ file: 't.c', line: 6, col: 2, severity: 'error', message: "call to '__compiletime_assert_6' declared with attribute error: BUILD_BUG_ON failed: sizeof(struct s) > 8" }),
+    ]);
+  });
+
+  it('BUILD_BUG_ON() of a value known only when it runs is checked when reached; a false one does nothing', () => {
+    expect(out(`static int f(void) { return 0; }\nvoid main(void) { BUILD_BUG_ON(f()); BUILD_BUG_ON(sizeof(long) != 8); pr_info("ok\\n"); }`)).toBe('ok\n');
+    const r = run(`static int f(void) { pr_info("f\\n"); return 1; }\nvoid main(void) { pr_info("before\\n"); BUILD_BUG_ON(f()); }`);
+    expect(r.status).toBe('invalid');
+    expect(r.text).toBe('before\nf\n');
+    expect(r.diagnostics[0]).toMatchObject({ line: 2, message: expect.stringContaining('BUILD_BUG_ON failed: f()') });
+  });
+
+  it('lockdep_hardirq_threaded() marks the hard IRQ being served as threaded (IRQF_NO_THREAD handler otherwise is not)', () => {
+    const { events } = record(`static DEFINE_SPINLOCK(a);
+static irqreturn_t h(int irq, void *dev) { spin_lock(&a); spin_unlock(&a); lockdep_hardirq_threaded(); spin_lock(&a); spin_unlock(&a); return IRQ_HANDLED; }
+void main(void) { lockdep_hardirq_threaded(); request_irq(5, h, IRQF_NO_THREAD, "x", NULL); lab_raise_irq(1, 5); spin_lock(&a); spin_unlock(&a); }`);
+    expect(acquires(events).map((e) => e.ctx.hardirqThreaded)).toEqual([false, true, undefined]);
+  });
+
+  it('refcount_read() is a marked read; refcount_inc() a marked write', () => {
+    const { events, r } = record(`struct obj { refcount_t ref; };
+void main(void) { struct obj *o = kzalloc(sizeof(*o), GFP_KERNEL); refcount_set(&o->ref, 1); refcount_inc(&o->ref); pr_info("%u\\n", refcount_read(&o->ref)); }`);
+    expect(r.text).toBe('2\n');
+    const acc = events.flatMap((e) => (e.kind === 'access' ? [`${e.write ? 'W' : 'R'} ${e.marked ? 'marked' : 'plain'}`] : []));
+    expect(acc).toEqual(['W marked', 'W marked', 'R marked']);
+  });
+
+  it('STATIC_LOCKDEP_MAP_INIT() names and keys a static map; INIT_LOCAL_LOCK() names a per-CPU local lock, keyed by the static', () => {
+    const { events, r } = record(`struct pcp { local_lock_t lock; int n; };
+static DEFINE_PER_CPU(struct pcp, pcp) = { .lock = INIT_LOCAL_LOCK(lock) };
+static struct lockdep_map map = STATIC_LOCKDEP_MAP_INIT("mymap", &map);
+static struct lock_class_key k1;
+static struct lockdep_map map2 = STATIC_LOCKDEP_MAP_INIT("other", &k1);
+void main(void)
+{
+	local_lock(&pcp.lock);
+	local_unlock(&pcp.lock);
+	lock_map_acquire(&map);
+	lock_map_release(&map);
+	lock_map_acquire(&map2);
+	lock_map_release(&map2);
+}`);
+    expect(r.diagnostics).toEqual([]);
+    expect(acquires(events).map((e) => `${e.lock.name} ${e.lock.key} ${e.lock.lockType}`)).toEqual([
+      'lock percpu:pcp.lock local_lock_t',
+      'mymap key:map lockdep_map',
+      'other key:k1 lockdep_map',
+    ]);
+  });
+
+  it('kfree_rcu(p, rcu_head_field) frees after a grace period', () => {
+    expect(out(`struct n { int v; struct rcu_head rcu; };
+void main(void)
+{
+	struct n *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	kfree_rcu(p, rcu);
+	pr_info("%d\\n", lab_is_freed(p));
+	rcu_barrier();
+	pr_info("%d\\n", lab_is_freed(p));
+}`)).toBe('0\n1\n');
+  });
+});
