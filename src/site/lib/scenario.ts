@@ -34,30 +34,31 @@ export function parseScenario(text: string): Scenario | null {
   const head = lines[headIdx];
   const cols: { title: string; at: number }[] = [];
   for (const m of head.matchAll(/CPU\d+/g)) cols.push({ title: m[0], at: m.index! });
-  const steps: ScenarioStep[] = [];
+  const raw: { lane: number; text: string; start: number }[] = [];
   let outcome: string | undefined;
-  let base = -1;
   let gap = false;
-  for (const raw of lines.slice(headIdx + 1)) {
-    if (/^\s*-+(\s+-+)*\s*$/.test(raw)) continue;
-    if (/\*\*\*.*\*\*\*/.test(raw)) {
-      outcome = raw.trim();
+  for (const line of lines.slice(headIdx + 1)) {
+    if (/^\s*-+(\s+-+)*\s*$/.test(line)) continue;
+    if (/\*\*\*.*\*\*\*/.test(line)) {
+      outcome = line.trim();
       break;
     }
-    if (!raw.trim()) {
-      gap = steps.length > 0;
+    if (!line.trim()) {
+      gap = raw.length > 0;
       continue;
     }
     // After the steps only the outcome line may follow a blank line.
     if (gap) break;
-    if (/^\s*(Possible|\d+ locks? held|other info)/.test(raw)) break;
-    const start = raw.length - raw.trimStart().length;
-    if (base < 0) base = start;
+    if (/^\s*(Possible|\d+ locks? held|other info)/.test(line)) break;
+    const start = line.length - line.trimStart().length;
     // The lane is the rightmost column whose header starts at or left of the text (with slack for indents).
     let lane = 0;
-    for (let i = 0; i < cols.length; i++) if (start >= cols[i].at - 4) lane = i;
-    const laneStart = lane === 0 ? base : Math.min(base + (cols[lane].at - cols[0].at), start);
-    steps.push({ lane, text: raw.trim(), indent: Math.max(0, Math.round((start - laneStart) / 2)) });
+    for (let i = 0; i < cols.length; i++) if (start >= cols[i].at - 6) lane = i;
+    raw.push({ lane, text: line.trim(), start });
   }
+  // Lockdep prints each lane's steps from its own left edge (CPU0's a few columns left of its
+  // header, CPU1's under it); deeper steps (after <Interrupt>) are indented by two.
+  const edge = cols.map((_, i) => Math.min(...raw.filter((r) => r.lane === i).map((r) => r.start)));
+  const steps: ScenarioStep[] = raw.map((r) => ({ lane: r.lane, text: r.text, indent: Math.max(0, Math.round((r.start - edge[r.lane]) / 2)) }));
   return { lanes: cols.map((c) => c.title), steps, outcome };
 }

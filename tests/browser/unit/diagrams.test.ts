@@ -42,6 +42,8 @@ describe('parseScenario', () => {
       [0, 'lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));'],
     ]);
     expect(s.outcome).toBe('*** DEADLOCK ***');
+    // Each lane starts at its own left edge: nothing in a two-CPU scenario is indented.
+    expect(s.steps.map((x) => x.indent)).toEqual([0, 0, 0, 0]);
   });
 
   it('keeps the <Interrupt> scenario on one CPU with the interrupt step indented', () => {
