@@ -14,15 +14,39 @@ import type { CheckResult, CheckSpec, Exercise, GradeResult, Marker } from './ty
 export type RunFn = (files: SourceFile[], options: RunOptions) => RunResult;
 
 export interface GradeOptions {
-  /** Budgets per run; defaults keep a runaway submission well under a second. */
+  /**
+   * Budgets per run. The step budget decides (the same submission gets the
+   * same verdict on every machine); the wall-clock limit is only a safety
+   * net far above what the step budget takes, and stopping there is "could
+   * not grade", never a verdict.
+   */
   maxSteps?: number;
   maxTimeMs?: number;
   maxMemory?: number;
+  /** Bytes of kernel log kept in the result (default 64 KiB). */
+  maxLogBytes?: number;
 }
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded|too much recursion|call stack/i;
 
-export const DEFAULT_BUDGETS = { maxSteps: 2_000_000, maxTimeMs: 1_000, maxMemory: 16 << 20 };
+export const DEFAULT_BUDGETS = { maxSteps: 2_000_000, maxTimeMs: 20_000, maxMemory: 16 << 20, maxLogBytes: 64 << 10 };
+
+/**
+ * Keeps the head of a log that a printk flood made huge, as the kernel's
+ * ring buffer keeps a bounded amount, and says how much was left out.
+ */
+export function capLog(text: string, maxBytes: number = DEFAULT_BUDGETS.maxLogBytes): string {
+  if (text.length <= maxBytes) return text;
+  let cut = text.lastIndexOf('\n', maxBytes);
+  if (cut < maxBytes / 2) cut = maxBytes;
+  const omitted = new TextEncoder().encode(text.slice(cut)).length;
+  return `${text.slice(0, cut)}\n[... ${omitted} bytes of log omitted]\n`;
+}
+
+/** The run stopped on the wall clock: a verdict would depend on machine load. */
+function wallClockMessage(limitMs: number): string {
+  return `stopped by the wall-clock safety limit (${limitMs / 1000} s) before the step budget ran out: the machine is too busy or too slow — this is not a verdict on your code; grade again`;
+}
 
 /** Which reports each kind of check owns. */
 const OWNED: Record<'lockdep' | 'races' | 'memory' | 'warnings', readonly ReportKind[]> = {
@@ -33,7 +57,7 @@ const OWNED: Record<'lockdep' | 'races' | 'memory' | 'warnings', readonly Report
 };
 
 const DESCRIBE: Record<CheckSpec['kind'] | 'runs', string> = {
-  runs: 'the program builds and runs to the end within its step, memory and time budgets',
+  runs: 'the program builds and runs to the end within its step and memory budgets',
   lockdep: 'lockdep reports nothing',
   races: 'the race check finds no data race on shared lists or fields',
   memory: 'no list corruption, use-after-free, double free or refcount error',
@@ -244,7 +268,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     message,
     checks,
     diagnostics,
-    log,
+    log: capLog(log, opts.maxLogBytes ?? DEFAULT_BUDGETS.maxLogBytes),
     timing: { totalMs: now() - t0, runs },
   });
 
@@ -274,6 +298,10 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
     return finish('error', `could not grade: ${msg}`, meta.checks.map((c) => skipped(c, 'not graded: the program does not build')), main.diagnostics, main.text);
   }
 
+  const wallLimit = base.maxTimeMs ?? DEFAULT_BUDGETS.maxTimeMs;
+  if (main.status === 'budget' && main.budget?.kind === 'time')
+    return finish('error', `could not grade: ${wallClockMessage(wallLimit)}`, meta.checks.map((c) => skipped(c, 'not graded: the run hit the wall-clock safety limit')), main.diagnostics, main.text);
+
   const checks: CheckResult[] = [];
   if (main.status === 'budget' && main.budget) {
     checks.push({
@@ -281,7 +309,7 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
       kind: 'runs',
       status: 'fail',
       description: DESCRIBE.runs,
-      message: main.budget.message,
+      message: main.budget.kind === 'steps' && !overflow ? `ran out of steps: ${main.budget.message}` : main.budget.message,
       markers: main.budget.pos ? [{ pos: main.budget.pos, message: main.budget.message, severity: 'error' }] : [],
     });
   } else checks.push({ name: 'runs', kind: 'runs', status: 'pass', description: DESCRIBE.runs, message: `ran to the end in ${main.stats.steps} steps`, markers: [] });
@@ -375,6 +403,8 @@ export function gradeWith(run: RunFn, exercise: Exercise, submitted: readonly So
         const hit = r.reports.find((x) => spec.expect.includes(x.kind) && !reportMismatch(x, want));
         const near = r.reports.find((x) => spec.expect.includes(x.kind));
         const desc = `${DESCRIBE['must-report']} (variants/${spec.variant}: ${spec.expect.map((k) => describeWant(k, want)).join(' or ')})`;
+        if (r.status === 'budget' && r.budget?.kind === 'time')
+          return finish('error', `could not grade: the known-bad variant "${spec.variant}" run was ${wallClockMessage(wallLimit)}`, meta.checks.map((c) => skipped(c, 'not graded: a run hit the wall-clock safety limit')), main.diagnostics, main.text);
         if (r.status === 'invalid')
           checks.push({ name: spec.name, kind: spec.kind, status: 'fail', description: desc, message: `the known-bad variant "${spec.variant}" does not build with this code: ${r.diagnostics[0]?.message ?? 'unknown error'}`, markers: [] });
         else if (hit)

@@ -167,7 +167,33 @@ describe('gradeWith', () => {
   it('turns a runaway run into a failed "runs" check with the budget message', () => {
     const r = gradeWith(fakeRun, ex(), sub('LOOP'));
     expect(r.status).toBe('fail');
-    expect(r.checks[0]).toMatchObject({ name: 'runs', status: 'fail', message: 'step budget exhausted in f() at code.c:2' });
+    expect(r.checks[0]).toMatchObject({ name: 'runs', status: 'fail', message: 'ran out of steps: step budget exhausted in f() at code.c:2' });
+  });
+
+  it('the step budget decides; the wall clock is a generous safety net whose stop is "could not grade", not a verdict', () => {
+    expect(runOptionsFor(ex()).maxTimeMs).toBeGreaterThanOrEqual(20_000);
+    expect(runOptionsFor(ex()).maxSteps).toBe(2_000_000);
+    const slow: RunFn = (files, opts) => ({ ...fakeRun(files, opts), status: 'budget', budget: { kind: 'time', message: 'time budget exhausted in f()' } });
+    const r = gradeWith(slow, ex(), sub('GOOD'), { maxTimeMs: 20_000 });
+    expect(r.status).toBe('error');
+    expect(r.message).toContain('wall-clock safety limit (20 s)');
+    expect(r.message).toContain('not a verdict on your code');
+    expect(r.checks.every((c) => c.status === 'skip')).toBe(true);
+    // Only the variant run is slow: still no verdict.
+    const slowVariant: RunFn = (files, opts) => (files.some((f) => f.text.includes('VARIANT')) ? slow(files, opts) : fakeRun(files, opts));
+    expect(gradeWith(slowVariant, ex(), sub('GOOD')).status).toBe('error');
+  });
+
+  it('caps the kernel log carried in the result, saying how much was left out', () => {
+    const line = 'spam spam spam spam spam spam spam spam spam spam 123456\n';
+    const flood: RunFn = (files, opts) => ({ ...fakeRun(files, opts), text: line.repeat(100_000) });
+    const r = gradeWith(flood, ex(), sub('GOOD'));
+    expect(r.log.length).toBeLessThan(70_000);
+    expect(r.log.startsWith(line)).toBe(true);
+    const omitted = Number(/\[\.\.\. (\d+) bytes of log omitted\]/.exec(r.log)![1]);
+    expect(omitted + r.log.indexOf('\n[...')).toBe(line.length * 100_000);
+    expect(toJunit([{ name: 's', result: r }] as never).length).toBeLessThan(80_000);
+    expect(gradeWith(fakeRun, ex(), sub('GOOD')).log).toBe('log text\n');
   });
 
   it('reports a program that does not build as error with diagnostics, checks skipped', () => {
