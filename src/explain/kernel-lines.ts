@@ -69,9 +69,12 @@ export const KERNEL_HEADERS: readonly FamilyRule[] = [
   { kind: 'unknown', family: 'short', re: /^Kernel panic - not syncing: /, explain: 'panic(): the kernel stops. After an oops in interrupt context, or an explicit panic() call.' },
 ];
 
+const FIRST_CHARS = new Set(['B', 'U', 'g', 'k', 'O', 'I', 'W', 'w', 'K', 'i', 'q', 'm']);
+
 export function matchKernelHeader(body: string): FamilyRule | undefined {
   if (body.length === 0 || body.length > 300) return undefined;
-  // Every rule is anchored at a fixed first word, so a miss costs one character test each.
+  // Every rule starts with a fixed word: most log lines are rejected on their first character.
+  if (!FIRST_CHARS.has(body[0])) return undefined;
   for (const r of KERNEL_HEADERS) if (r.re.test(body)) return r;
   return undefined;
 }
