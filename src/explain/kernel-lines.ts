@@ -5,22 +5,16 @@
  * its race-check reports. These are not lockdep's layouts, so they get their
  * own family (which decides where a report ends) and their own line table.
  */
-import type { DecodedKind, DecodedTask, LineRole } from './types.ts';
+import type { DecodedKind, DecodedTask, LineRole, ReportFamily } from './types.ts';
 
-/** Which layout a report follows; decides how it ends. */
-export type Family =
-  /** Lockdep, RCU-lockdep, might_sleep, KCSAN: ended by their own last section. */
-  | 'lockdep'
-  /** KASAN/KMSAN/UBSAN: framed by `====` lines, several stacks inside. */
-  | 'sanitizer'
-  /** `BUG: ...` page faults, `kernel BUG at`, GPF, `Oops:`: ended by `---[ end trace`, then `note:` / panic lines. */
-  | 'oops'
-  /** `------------[ cut here ]------------` + `WARNING: CPU: ...`: ended by `---[ end trace`. */
-  | 'warn'
-  /** The hung-task watchdog: one stack per blocked task. */
-  | 'hung'
-  /** Soft-lockup watchdog, panic, scheduling while atomic: a line and a dump. */
-  | 'short';
+/**
+ * Which layout a report follows; decides how it ends. lockdep (and KCSAN,
+ * might_sleep): by their own last section; sanitizer: `====` lines around
+ * several stacks; oops: `---[ end trace`, then `note:` / panic lines; warn:
+ * `cut here` ... `---[ end trace`; hung: one stack per blocked task; short:
+ * a line and an optional dump (soft lockup, panic, scheduling while atomic).
+ */
+export type Family = ReportFamily;
 
 interface FamilyRule {
   kind: DecodedKind;

@@ -156,6 +156,7 @@ class Builder {
     };
     this.lastPlaced = headerLine;
     this.family = familyOf(header);
+    this.report.family = this.family;
     const kh = this.family === 'lockdep' ? undefined : matchKernelHeader(header);
     this.place(headerLine, 'header', kh ? kh.explain : headerExplain(kind, header));
     if (this.family !== 'lockdep') this.startKernelReport(header);

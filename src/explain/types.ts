@@ -231,8 +231,18 @@ export interface HeldLocks {
   locks: number[];
 }
 
+/**
+ * Which kernel facility printed a report, so tools can tell the many
+ * `unknown` kinds apart: lockdep (and RCU-lockdep, might_sleep, KCSAN),
+ * a sanitizer (KASAN/KMSAN/UBSAN/KFENCE), an oops, a WARN, the hung-task
+ * watchdog, or a one-line message (soft lockup, panic, scheduling while atomic).
+ */
+export type ReportFamily = 'lockdep' | 'sanitizer' | 'oops' | 'warn' | 'hung' | 'short';
+
 export interface DecodedReport {
   kind: DecodedKind;
+  /** The layout the report follows; the `--json` kind vocabulary stays fixed. */
+  family?: ReportFamily;
   header: string;
   /** First and last line (1-based) of the report. */
   start: number;

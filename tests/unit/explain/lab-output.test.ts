@@ -106,6 +106,7 @@ void main(void)
     check: (d) => {
       const r = d.reports[2];
       expect(r.header).toMatch(/^BUG: scheduling while atomic: insmod\/\d+\/0x[0-9a-f]{8}$/);
+      expect(d.reports.map((x) => x.family)).toEqual(['lockdep', 'lockdep', 'short']);
       expect(r.task?.comm).toBe('insmod');
       expect(r.summary).toMatch(/preempt_count 0x[0-9a-f]{8}: /);
       expect(lineOf(d, /^BUG: scheduling while atomic/).explain).toMatch(/comm\/pid\/0xPREEMPT_COUNT/);
@@ -163,6 +164,7 @@ void main(void)
     check: (d) => {
       const r = d.reports[0];
       expect(r.header).toMatch(/^BUG: KASAN: slab-use-after-free in peek\+/);
+      expect(r.family).toBe('sanitizer');
       expect(r.stacks.map((s) => s.label)).toEqual(['Call Trace', 'Freed by task 1006']);
       expect(r.summary).toMatch(/ -- a potential use-after-free inferred from lifetimes, not a caught access$/);
       expect(r.truncated).toBe(false);
@@ -204,6 +206,7 @@ void main(void)
     kinds: ['unknown'],
     check: (d) => {
       expect(d.reports[0].header).toMatch(/^WARNING: CPU: 0 PID: \d+ at lab\.c:\d+ main\+/);
+      expect(d.reports[0].family).toBe('warn');
       expect(d.reports[0].summary).toMatch(/^list_for_each_entry corruption, /);
       expect(lineOf(d, /cut here/).report).toBe(0);
       expect(lineOf(d, / was taken off &head by list_del_init\(\) in deleter /).role).toBe('message');
@@ -225,6 +228,7 @@ void main(void)
     kinds: ['unknown'],
     check: (d) => {
       expect(d.reports[0].header).toBe('BUG: kernel NULL pointer dereference, address: 0000000000000000');
+      expect(d.reports[0].family).toBe('oops');
       expect(lineOf(d, /^Kernel panic - not syncing: Fatal exception in interrupt$/).report).toBe(0);
       expect(lineOf(d, /^Oops: /).report).toBe(0);
     },
@@ -322,6 +326,7 @@ void main(void) { kthread_run(t1, NULL, "t1"); kthread_run(t2, NULL, "t2"); msle
     kinds: ['circular', 'unknown', 'unknown'],
     check: (d) => {
       expect(d.reports.slice(1).map((r) => r.task?.comm)).toEqual(['t1', 't2']);
+      expect(d.reports.map((r) => r.family)).toEqual(['lockdep', 'hung', 'hung']);
       expect(d.reports[1].header).toMatch(/^INFO: task t1:\d+ blocked for more than \d+ seconds\.$/);
     },
   },
