@@ -57,6 +57,28 @@ function diagAt(pos: SourcePos | undefined, fallbackFile: string, severity: Diag
   return { file: pos?.file ?? fallbackFile, line: pos?.line ?? 1, col: pos?.col ?? 1, severity, message, ...(hint ? { hint } : {}) };
 }
 
+/**
+ * Check diagnostics of a partially parsed program worth showing beside its
+ * syntax errors: none on a line that has a syntax error, and none naming an
+ * identifier written on such a line (a declaration the parser had to drop
+ * would otherwise make each of its uses "undeclared").
+ */
+function partialCheck(files: SourceFile[], syntax: Diagnostic[], checked: Diagnostic[]): Diagnostic[] {
+  const text = new Map(files.map((f) => [f.path, f.text.split('\n')]));
+  const badLines = new Set<string>();
+  const badWords = new Set<string>();
+  for (const d of syntax) {
+    if (d.severity !== 'error') continue;
+    badLines.add(`${d.file}:${d.line}`);
+    for (const w of text.get(d.file)?.[d.line - 1]?.match(/[A-Za-z_]\w*/g) ?? []) badWords.add(w);
+  }
+  return checked.filter((d) => {
+    if (badLines.has(`${d.file}:${d.line}`)) return false;
+    const named = /'([A-Za-z_]\w*)'/.exec(d.message)?.[1];
+    return !(named && badWords.has(named));
+  });
+}
+
 export function runProgram(files: SourceFile[], options: EngineOptions = {}): RunResult {
   const t0 = Date.now();
   const entry = options.entry ?? 'main';
@@ -78,7 +100,23 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
   const parsed = parseProgram(files, { defines });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const program = parsed.program;
-  if (!program) return empty('invalid', diagnostics);
+  if (!program) {
+    // Name errors of what did parse come out with the syntax errors, in one pass.
+    if (parsed.partial) {
+      diagnostics.push(...partialCheck(files, diagnostics, checkProgram(parsed.partial, { builtins: BUILTIN_NAMES, linkNames: true })));
+      // In source order; a note stays after the error it belongs to.
+      const order = new Map(files.map((f, i) => [f.path, i]));
+      const groups: Diagnostic[][] = [];
+      for (const d of diagnostics) {
+        if (d.severity === 'note' && groups.length) groups[groups.length - 1]!.push(d);
+        else groups.push([d]);
+      }
+      const lead = (g: Diagnostic[]) => g[0]!;
+      groups.sort((x, y) => (order.get(lead(x).file) ?? 0) - (order.get(lead(y).file) ?? 0) || lead(x).line - lead(y).line || lead(x).col - lead(y).col);
+      diagnostics.splice(0, diagnostics.length, ...groups.flat());
+    }
+    return empty('invalid', diagnostics);
+  }
   diagnostics.push(...checkProgram(program, { builtins: BUILTIN_NAMES, linkNames: true }));
   if (diagnostics.some((d) => d.severity === 'error')) return empty('invalid', diagnostics);
   const entryFn = program.decls.find((d): d is FunctionDef => d.kind === 'FunctionDef' && d.name === entry && d.linkage !== 'internal') ?? program.decls.find((d): d is FunctionDef => d.kind === 'FunctionDef' && d.name === entry);
