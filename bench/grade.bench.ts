@@ -1,7 +1,10 @@
 /**
  * Grading speed: per exercise, the time to grade its reference solution
  * (warm, median and p95 of repeated grades; target < 20 ms), then a batch of
- * 1,000 submissions graded by `lockdep-lab grade --batch`'s worker pool.
+ * 1,000 submissions graded by `lockdep-lab grade --batch`'s worker pool, and
+ * how long a runaway (a busy loop, a printk flood) takes to hit the step
+ * budget: the deciding limit, which must end far inside the wall-clock
+ * safety net (DEFAULT_BUDGETS.maxTimeMs) even on a loaded machine.
  *
  *   npx node bench/grade.bench.ts [--batch N] [--jobs N] [--reps N]
  */
@@ -9,7 +12,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gradeBatch } from '../src/cli/commands/grade.ts';
-import { grade } from '../src/grader/index.ts';
+import { DEFAULT_BUDGETS, grade } from '../src/grader/index.ts';
 import { loadAllExercises } from '../src/grader/load-node.ts';
 import type { SourceFile } from '../src/engine/api.ts';
 import type { Exercise } from '../src/grader/types.ts';
@@ -81,6 +84,28 @@ function submissionsFor(ex: Exercise, n: number): { name: string; files: SourceF
     out.push({ name: `student-${String(i).padStart(4, '0')}`, files });
   }
   return out;
+}
+
+const abba = exercises.find((e) => e.slug === 'abba');
+if (abba) {
+  const editable = abba.meta.files.find((f) => f.editable)!.path;
+  const base = abba.solution.find((f) => f.path === editable)!.text;
+  const runaways: [string, string][] = [
+    ['busy loop', 'void lab_busy(void) { unsigned long x = 0; for (;;) x += 1; }'],
+    ['printk flood', 'void lab_busy(void) { for (int i = 0; ; i++) pr_info("spam spam spam spam spam spam spam spam %d\\n", i); }'],
+  ];
+  for (const [what, fn] of runaways) {
+    // Called first thing from every function of the solution that the harness calls.
+    const text = base.replace(/^(\w[^\n;]*\)\n\{\n)/m, `${fn}\n$1\tlab_busy();\n`);
+    const t = performance.now();
+    const r = grade(abba, [{ path: editable, text }]);
+    const ms = performance.now() - t;
+    const steps = r.timing.runs.reduce((n, x) => n + x.steps, 0);
+    console.log(
+      `runaway (${what}): ${(ms / 1000).toFixed(2)} s, ${steps.toLocaleString('en-US')} steps, ${r.status}: ${r.checks[0]?.message.slice(0, 60) ?? r.message.slice(0, 60)}; log kept ${r.log.length} chars; safety net ${DEFAULT_BUDGETS.maxTimeMs / 1000} s`,
+    );
+  }
+  console.log('');
 }
 
 const ex = exercises.find((e) => e.slug === 'klist-irq') ?? exercises[0];
