@@ -106,3 +106,26 @@ describe('expected-report locks', () => {
     expect(errorsFor({ ...good, checks: [{ kind: 'lockdep', name: 'lockdep', expect: 'circular', locks: [] }] })[0]).toContain('field "checks[0].locks": must be a non-empty list of lock class names');
   });
 });
+
+describe('lock-scope checks', () => {
+  it('validates held-across, one-section and irqs-off-needed by field', () => {
+    const checks = [
+      { kind: 'lockdep', name: 'lockdep' },
+      { kind: 'held-across', name: 'held', lock: '&v->ap_list_lock', functions: ['fold'], message: 'm' },
+      { kind: 'one-section', name: 'one', lock: '&c->lock', function: 'cache_insert', message: 'm' },
+      { kind: 'irqs-off-needed', name: 'bh', lock: '&ring->lock', message: 'm' },
+    ];
+    expect(errorsFor({ ...good, checks })).toEqual([]);
+    const bad = [
+      { kind: 'lockdep', name: 'lockdep' },
+      { kind: 'held-across', name: 'held', lock: '&v->ap_list_lock', functions: [], message: 'm' },
+      { kind: 'one-section', name: 'one', lock: '&c->lock', function: 'not a name', message: 'm' },
+      { kind: 'irqs-off-needed', name: 'bh', message: 'm' },
+    ];
+    expect(errorsFor({ ...good, checks: bad })).toEqual([
+      'exercises/x/exercise.json: field "checks[1].functions": needs at least one function name',
+      'exercises/x/exercise.json: field "checks[2].function": "not a name" is not a function name',
+      'exercises/x/exercise.json: field "checks[3].lock": is required (a non-empty string)',
+    ]);
+  });
+});
