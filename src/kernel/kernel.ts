@@ -660,7 +660,7 @@ export function* warn(k: Kernel, message: string | null, kind: ReportKind = 'war
   lines.push(header, 'Modules linked in:', cpuLine(ctx, k.taint), `Hardware name: Lockdep Lab simulated machine`, ripLine(ctx));
   lines.push(...k_env_trace(ctx));
   lines.push('---[ end trace 0000000000000000 ]---');
-  report(k, kind, header, lines, here.pos ? [{ pos: here.pos, message: message ?? 'WARN_ON() triggered here' }] : []);
+  report(k, kind, header, lines, traceSites(ctx.stack, message ?? 'WARN_ON() triggered here'));
   k.taint.flags.add('W');
 }
 
@@ -746,7 +746,7 @@ export function mightSleep(k: Kernel, rcuDepth: number, at?: string, api?: strin
   const off = k.cur.task.preemptOffAt;
   if (pc !== 0 && off) lines.push('Preemption disabled at:', formatIp(off));
   lines.push(...k.env.dumpStack(dumpCtx));
-  report(k, 'sleeping-in-atomic', header, lines, here.pos ? [{ pos: here.pos, message: 'sleeping function called from invalid context' }] : []);
+  report(k, 'sleeping-in-atomic', header, lines, traceSites(ctx.stack, 'sleeping function called from invalid context'));
   k.taint.flags.add('W');
 }
 

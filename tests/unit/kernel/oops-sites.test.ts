@@ -72,4 +72,17 @@ void main(void)
     expect(ub).toBeGreaterThanOrEqual(0);
     expect(sitesOf(oob, ub)).toEqual(['t.c:4', 't.c:8']);
   });
+
+  it('a WARN_ON() in a helper links the helper and its caller too', () => {
+    const r = run(`static void check(int v)
+{
+	WARN_ON(v < 0);
+}
+void main(void)
+{
+	check(-1);
+}`);
+    expect(r.reports[0]!.header).toMatch(/^WARNING: CPU: 0 PID: 1006 at t\.c:3 check\+/);
+    expect(sitesOf(r)).toEqual(['t.c:3', 't.c:7']);
+  });
 });
