@@ -107,3 +107,19 @@ const [, ms] = time(() => {
     }
 });
 console.log(`examples (${examples.length} programs x ${n}): ${(ms / (n * examples.length)).toFixed(2)} ms per run, ${Math.round((lines / ms) * 1000).toLocaleString('en-US')} lines/s end to end, ${Math.round((steps / ms) * 1000).toLocaleString('en-US')} steps/s`);
+
+// Call-heavy code: every simulated call goes through the explicit call stack (flat()), recursion 1000 deep included.
+{
+  const calls = `static int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static int deep(int n) { return n ? 1 + deep(n - 1) : 0; }
+void main(void) { int s = 0; for (int i = 0; i < 20; i++) s += deep(1000); pr_info("%d %d\\n", fib(20), s); }`;
+  let best = Infinity;
+  let r = runProgram([{ path: 'calls.c', text: calls }], { races: false, lockdep: false, maxSteps: 50_000_000, maxTimeMs: 60_000 });
+  for (let i = 0; i < 5; i++) {
+    const [ri, t] = time(() => runProgram([{ path: 'calls.c', text: calls }], { races: false, lockdep: false, maxSteps: 50_000_000, maxTimeMs: 60_000 }));
+    r = ri;
+    best = Math.min(best, t);
+  }
+  if (r.text !== '6765 20000\n') throw new Error(`call bench printed ${JSON.stringify(r.text)} ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  console.log(`calls (fib(20) + 20 x recursion 1000 deep): ${r.stats.steps.toLocaleString('en-US')} steps in ${best.toFixed(0)} ms = ${Math.round((r.stats.steps / best) * 1000).toLocaleString('en-US')} steps/s`);
+}
