@@ -405,6 +405,12 @@ export const coreBuiltins: Family = {
     store(c.I, r, mkInt(v.k === 'i' ? v.t : INT, toBig(v) + (yield* evInt(c, 1))));
     return VOIDV;
   },
+  this_cpu_sub: function* (c) {
+    const r = yield* evLval(c, 0);
+    const v = load(c.I, r);
+    store(c.I, r, mkInt(v.k === 'i' ? v.t : INT, toBig(v) - (yield* evInt(c, 1))));
+    return VOIDV;
+  },
 
   // Marked accesses
   READ_ONCE: onceRead,
@@ -570,4 +576,11 @@ function* buildBug(c: CallCtx, message: string): Gen<Value> {
     throw new StopRun('internal', `call to '__compiletime_assert_${c.pos.line}' declared with attribute error: ${message}`, c.scope.fn, c.pos);
   }
   return VOIDV;
+}
+
+// __this_cpu_*() and raw_cpu_*(): the same operation without the preemption
+// safety the caller must provide (no debug check modelled).
+for (const op of ['read', 'write', 'inc', 'dec', 'add', 'sub']) {
+  coreBuiltins[`__this_cpu_${op}`] = coreBuiltins[`this_cpu_${op}`]!;
+  coreBuiltins[`raw_cpu_${op}`] = coreBuiltins[`this_cpu_${op}`]!;
 }

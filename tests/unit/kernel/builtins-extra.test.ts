@@ -99,4 +99,17 @@ void main(void)
 	pr_info("%d\\n", lab_is_freed(p));
 }`)).toBe('0\n1\n');
   });
+
+  it('__this_cpu_*() and raw_cpu_*() work on this CPU\'s copy like this_cpu_*()', () => {
+    expect(out(`static DEFINE_PER_CPU(int, cnt);
+void main(void)
+{
+	__this_cpu_inc(cnt);
+	__this_cpu_add(cnt, 5);
+	this_cpu_sub(cnt, 2);
+	raw_cpu_dec(cnt);
+	__this_cpu_write(cnt, __this_cpu_read(cnt) * 10);
+	pr_info("%d %d\\n", this_cpu_read(cnt), per_cpu(cnt, 1));
+}`)).toBe('30 0\n');
+  });
 });
