@@ -38,7 +38,8 @@ export function watch(page: Page): { errors: string[]; failed: string[] } {
   page.on('pageerror', (e) => out.errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && out.errors.push(m.text()));
   page.on('response', (r) => r.status() >= 400 && out.failed.push(`${r.status()} ${r.url()}`));
-  page.on('requestfailed', (r) => out.failed.push(`failed ${r.url()}`));
+  // A request cut short by the test's own navigation (ERR_ABORTED) is not a broken asset.
+  page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && out.failed.push(`failed ${r.url()} ${r.failure()?.errorText ?? ''}`));
   return out;
 }
 
