@@ -317,6 +317,12 @@ export function* bhEnable(k: Kernel, api: string, cnt = 2): Gen<void> {
     yield* warnOnce(k, 'local_bh_enable-unbalanced', 'local_bh_enable() without local_bh_disable()');
     return;
   }
+  // __local_bh_enable_ip(): WARN_ON_ONCE(in_hardirq()); lockdep_assert_irqs_enabled(). Enabling BHs
+  // with hard IRQs off would run softirqs with IRQs disabled (the _bh-inside-_irqsave nesting bug).
+  if (api !== 'softirq_exit' && (k.cur.cpu.hardirq > 0 || !k.cur.cpu.irqsOn) && (!k.queries || k.queries.debugLocks())) {
+    const frames = ['__local_bh_enable_ip', ...(isKernelFn(api) && api !== '__local_bh_enable_ip' ? [api] : [])];
+    yield* warnOnce(k, `bh-enable-irqs-off:${k.cur.cpu.hardirq > 0 ? 'hardirq' : 'irqsoff'}`, '', 'warning', { where: k.cur.cpu.hardirq > 0 ? 'kernel/softirq.c:361' : 'kernel/softirq.c:362', frames });
+  }
   const wasOn = k.cur.cpu.irqsOn;
   if (wasOn) irqOff(k, '__local_bh_enable_ip');
   t.softirq -= cnt;
@@ -649,25 +655,31 @@ function innermostPos(k: Kernel): { fn: string; pos?: SourcePos } {
 }
 
 /** WARN()/WARN_ON() in the kernel's `cut here` layout; taints W after printing, as __warn does. */
-export function* warn(k: Kernel, message: string | null, kind: ReportKind = 'warning'): Gen<void> {
-  const ctx = ctxNow(k);
+export function* warn(k: Kernel, message: string | null, kind: ReportKind = 'warning', inKernel?: KernelSite): Gen<void> {
+  const ctx = ctxNow(k, inKernel ? synthFrames(...inKernel.frames) : undefined);
   const here = innermostPos(k);
-  const at = here.pos ? `${here.pos.file}:${here.pos.line}` : '?';
-  const top = ctx.stack.find((f) => !f.synthetic);
+  const at = inKernel ? inKernel.where : here.pos ? `${here.pos.file}:${here.pos.line}` : '?';
+  const top = inKernel ? ctx.stack[0] : ctx.stack.find((f) => !f.synthetic);
   const lines = ['------------[ cut here ]------------'];
   if (message) lines.push(...message.replace(/\n$/, '').split('\n'));
   const header = `WARNING: CPU: ${ctx.cpu} PID: ${ctx.task.pid} at ${at} ${top ? formatSymbol(top) : '?'}`;
-  lines.push(header, 'Modules linked in:', cpuLine(ctx, k.taint), `Hardware name: Lockdep Lab simulated machine`, ripLine(ctx));
+  lines.push(header, 'Modules linked in:', cpuLine(ctx, k.taint), `Hardware name: Lockdep Lab simulated machine`, inKernel && top ? `RIP: 0010:${formatSymbol(top)}` : ripLine(ctx));
   lines.push(...k_env_trace(ctx));
   lines.push('---[ end trace 0000000000000000 ]---');
   report(k, kind, header, lines, traceSites(ctx.stack, message ?? 'WARN_ON() triggered here'));
   k.taint.flags.add('W');
 }
 
-export function* warnOnce(k: Kernel, key: string, message: string, kind: ReportKind = 'warning'): Gen<void> {
+export function* warnOnce(k: Kernel, key: string, message: string, kind: ReportKind = 'warning', inKernel?: KernelSite): Gen<void> {
   if (k.once.has(key)) return;
   k.once.add(key);
-  yield* warn(k, message || null, kind);
+  yield* warn(k, message || null, kind, inKernel);
+}
+
+/** A WARN inside a kernel function: its file:line, and the kernel frames above the learner's (innermost first). */
+export interface KernelSite {
+  where: string;
+  frames: string[];
 }
 
 

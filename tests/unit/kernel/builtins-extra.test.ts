@@ -113,3 +113,32 @@ void main(void)
 }`)).toBe('30 0\n');
   });
 });
+
+describe('__local_bh_enable_ip() checks (QA F24)', () => {
+  it('spin_unlock_bh() with hard IRQs disabled warns in __local_bh_enable_ip, once', () => {
+    const r = run(`static DEFINE_SPINLOCK(outer);
+static DEFINE_SPINLOCK(inner);
+void main(void)
+{
+	unsigned long flags;
+	for (int i = 0; i < 2; i++) {
+		spin_lock_irqsave(&outer, flags);
+		spin_lock_bh(&inner);
+		spin_unlock_bh(&inner);
+		spin_unlock_irqrestore(&outer, flags);
+	}
+	pr_info("done\\n");
+}`);
+    expect(r.reports.map((x) => x.header)).toEqual([expect.stringMatching(/^WARNING: CPU: 0 PID: 1006 at kernel\/softirq\.c:\d+ __local_bh_enable_ip\+0x[0-9a-f]+\/0x[0-9a-f]+$/)]);
+    const l = r.reports[0]!.lines;
+    expect(l.slice(l.indexOf('Call Trace:') + 2, l.indexOf('Call Trace:') + 5).map((x) => x.trim().replace(/\+.*/, ''))).toEqual(['__local_bh_enable_ip', '_raw_spin_unlock_bh', 'main']);
+    expect(r.reports[0]!.sites[0]!.pos).toMatchObject({ file: 't.c', line: 9 });
+    expect(r.text).toContain('done');
+  });
+
+  it('local_bh_enable() with IRQs on, and the softirq self-test helpers, do not warn', () => {
+    const r = run(`void main(void) { local_bh_disable(); local_bh_enable(); softirq_enter(); softirq_exit(); local_irq_disable(); local_irq_enable(); pr_info("ok\\n"); }`);
+    expect(r.reports).toEqual([]);
+    expect(r.text).toBe('ok\n');
+  });
+});
