@@ -292,6 +292,8 @@ const SYNTH: Record<string, [number, number]> = {
   sysvec_apic_timer_interrupt: [0x8d, 0xb0],
   asm_sysvec_apic_timer_interrupt: [0x16, 0x20],
   rcu_do_batch: [0x1b4, 0x5a0],
+  rcu_note_context_switch: [0x41d, 0x5c0],
+  schedule_timeout: [0x12b, 0x190],
 };
 
 /** A kernel function we model (as opposed to a macro that expands inside the caller). */

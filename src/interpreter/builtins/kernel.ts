@@ -33,6 +33,7 @@ import {
   softirqEnterSelftest,
   softirqExitSelftest,
   warn,
+  warnOnce,
   deliverPending,
   type IrqDesc,
   type Kernel,
@@ -113,6 +114,7 @@ export function* sleepFor(I: Interp, ms: number): Gen<void> {
   }
   // schedule() from atomic context: __schedule_bug(), then the task sleeps anyway.
   if (preemptCount(k) !== 0 || !k.cur.cpu.irqsOn) schedulingWhileAtomic(I);
+  else yield* rcuContextSwitch(I, ['schedule_timeout']);
   const t = k.cur.task;
   t.state = 'sleeping';
   t.wakeAt = k.jiffies + Math.max(1, ms);
@@ -124,9 +126,24 @@ export function* yieldCpu(I: Interp): Gen<void> {
   const k = I.k;
   if (k.cur.kind !== 'task' || preemptCount(k) !== 0) schedulingWhileAtomic(I);
   if (k.cur.kind !== 'task') return;
+  if (preemptCount(k) === 0) yield* rcuContextSwitch(I, []);
   // Give way for one virtual jiffy: others run first, and when nobody else can, time moves
   // on, so `while (!done) schedule();` waiting for a sleeping task does make progress.
   yield* pollSleep(I);
+}
+
+/**
+ * rcu_note_context_switch() under PREEMPT_RCU: a task that sleeps voluntarily
+ * inside rcu_read_lock() gets WARN_ONCE (the reader may block a grace period
+ * for as long as it sleeps).
+ */
+function* rcuContextSwitch(I: Interp, below: string[]): Gen<void> {
+  const k = I.k;
+  if (rcuDepthOf(k.cur.task) === 0) return;
+  yield* warnOnce(k, 'rcu-voluntary-switch', 'Voluntary context switch within RCU read-side critical section!', 'warning', {
+    where: 'kernel/rcu/tree_plugin.h:331',
+    frames: ['rcu_note_context_switch', '__schedule', 'schedule', ...below],
+  });
 }
 
 function schedulingWhileAtomic(I: Interp): void {

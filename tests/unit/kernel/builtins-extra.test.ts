@@ -142,3 +142,16 @@ void main(void)
     expect(r.text).toBe('ok\n');
   });
 });
+
+describe('sleeping inside rcu_read_lock() (QA F14)', () => {
+  it('msleep() and schedule() in an RCU reader give rcu_note_context_switch()\'s WARN_ONCE; outside a reader nothing', () => {
+    for (const sleep of ['msleep(1);', 'schedule();']) {
+      const r = run(`void main(void)\n{\n\trcu_read_lock();\n\t${sleep}\n\trcu_read_unlock();\n\t${sleep}\n\trcu_read_lock();\n\t${sleep}\n\trcu_read_unlock();\n\tpr_info("done\\n");\n}`);
+      expect(r.reports.map((x) => x.header)).toEqual([expect.stringMatching(/^WARNING: CPU: 0 PID: 1006 at kernel\/rcu\/tree_plugin\.h:\d+ rcu_note_context_switch\+/)]);
+      expect(r.reports[0]!.lines[1]).toBe('Voluntary context switch within RCU read-side critical section!');
+      expect(r.reports[0]!.sites[0]!.pos.line).toBe(4);
+      expect(r.text).toContain('done');
+    }
+    expect(run(`void main(void) { rcu_read_lock(); rcu_read_unlock(); msleep(1); schedule(); }`).reports).toEqual([]);
+  });
+});
