@@ -30,6 +30,7 @@ import {
   synth,
   synthFrames,
   taskRef,
+  type AroundCall,
   type Cpu,
   type Exec,
   type Gen,
@@ -93,6 +94,8 @@ export interface Timer {
   cpu: number;
   fn: Value;
   pending: boolean;
+  /** The timer's lockdep map, held by call_timer_fn() around the callback. */
+  around?: AroundCall;
 }
 
 export interface KernelOptions {
@@ -597,7 +600,9 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
               ? synthFrames('rcu_do_batch', 'rcu_core')
               : synthFrames('tasklet_action_common', 'tasklet_action');
         x.below = [...entry, ...synthFrames('handle_softirqs', via), ...base];
+        it.around?.enter();
         yield* k.host.call(it.fn, [it.arg]);
+        it.around?.exit();
         if (!cpu.irqsOn) {
           cpu.irqsOn = true;
         }

@@ -122,7 +122,7 @@ function advanceTime(k: Kernel): boolean {
   const due = k.timers.filter((tm) => tm.pending && tm.expires <= k.jiffies);
   for (const tm of due) {
     tm.pending = false;
-    k.cpus[tm.cpu]!.pendingSoftirq.push({ kind: 'timer', fn: tm.fn, arg: { k: 'p', t: { k: 'ptr', to: tm.obj.t }, obj: tm.obj, off: tm.off }, name: 'timer' });
+    k.cpus[tm.cpu]!.pendingSoftirq.push({ kind: 'timer', fn: tm.fn, arg: { k: 'p', t: { k: 'ptr', to: tm.obj.t }, obj: tm.obj, off: tm.off }, name: 'timer', around: tm.around });
   }
   return true;
 }

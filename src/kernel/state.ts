@@ -168,7 +168,13 @@ export interface Cpu {
   idle: Task;
   pendingIrqs: PendingIrq[];
   /** Softirq work raised on this CPU (timers, tasklets), in raise order. */
-  pendingSoftirq: Array<{ kind: 'timer' | 'tasklet' | 'rcu'; fn: Value; arg: Value; name: string }>;
+  pendingSoftirq: Array<{ kind: 'timer' | 'tasklet' | 'rcu'; fn: Value; arg: Value; name: string; around?: AroundCall }>;
+}
+
+/** What the kernel does around a callback (call_timer_fn() holds the timer's lockdep map). */
+export interface AroundCall {
+  enter(): void;
+  exit(): void;
 }
 
 export function taskRef(t: Task): TaskRef {
@@ -294,6 +300,7 @@ const SYNTH: Record<string, [number, number]> = {
   rcu_do_batch: [0x1b4, 0x5a0],
   rcu_note_context_switch: [0x41d, 0x5c0],
   schedule_timeout: [0x12b, 0x190],
+  __timer_delete_sync: [0x5a, 0x150],
 };
 
 /** A kernel function we model (as opposed to a macro that expands inside the caller). */

@@ -42,7 +42,7 @@ import { formatAddr } from '../../events/format.ts';
 import { StopRun } from '../../kernel/kernel.ts';
 import { exprText } from '../print.ts';
 import { allocObj } from '../memory.ts';
-import { SLEEP, synthFrames, type Gen, type Task } from '../../kernel/state.ts';
+import { SLEEP, synthFrames, type AroundCall, type Gen, type Task } from '../../kernel/state.ts';
 import { callValue, currentPtr, readString, syncTaskObj, type CallCtx, type Interp } from '../interp.ts';
 import { VOIDV, type MemObj, type PtrV, type Value } from '../memory.ts';
 import { findField, ptrTo, ULONG, type IntRT } from '../rtypes.ts';
@@ -248,6 +248,25 @@ function* queueWorkOn(c: CallCtx, cpu: number, workArg: number): Gen<Value> {
 
 // --- timers and tasklets -------------------------------------------------------
 
+/**
+ * timer->lockdep_map: timer_setup() names it after its argument text, in
+ * parentheses (`#_timer` of `__init_timer((timer), ...)`), printed `((&t))`.
+ */
+const timerNames = new WeakMap<MemObj, Map<number, string>>();
+function timerMapName(p: PtrV): string {
+  return timerNames.get(p.obj!)?.get(p.off) ?? `(${p.obj!.label})`;
+}
+function timerLockMap(k: Kernel, name: string) {
+  return globalMap(k, lockTable(k), name, 'INV', 'INV');
+}
+/** call_timer_fn(): lock_map_acquire(&lockdep_map); fn(timer); lock_map_release(&lockdep_map). */
+function timerAround(k: Kernel, name: string): AroundCall {
+  return {
+    enter: () => acquireEvent(k, timerLockMap(k, name), { api: 'call_timer_fn', read: 0 }),
+    exit: () => releaseEvent(k, timerLockMap(k, name), 'call_timer_fn'),
+  };
+}
+
 function* timerArm(c: CallCtx, p: PtrV, expires: bigint): Gen<Value> {
   const k = c.I.k;
   if (!p.obj) return intOf(0);
@@ -261,7 +280,7 @@ function* timerArm(c: CallCtx, p: PtrV, expires: bigint): Gen<Value> {
   const was = tm?.pending ?? false;
   const at = Number(BigInt.asUintN(64, expires - INITIAL_JIFFIES));
   if (!tm) {
-    tm = { obj: p.obj, off: p.off, expires: at, cpu: k.cur.cpu.id, fn, pending: true };
+    tm = { obj: p.obj, off: p.off, expires: at, cpu: k.cur.cpu.id, fn, pending: true, around: timerAround(k, timerMapName(p)) };
     k.timers.push(tm);
   } else {
     tm.expires = at;
@@ -811,6 +830,9 @@ export const kernelBuiltins: Family = {
     const t = c.I.builtinTypes.get('struct timer_list')!;
     const f = findField(t, 'function')!;
     p.obj.cells.set(p.off + f.off, fn);
+    let names = timerNames.get(p.obj);
+    if (!names) timerNames.set(p.obj, (names = new Map()));
+    names.set(p.off, `(${exprText(arg(c, 0))})`);
     return VOIDV;
   },
   mod_timer: function* (c) {
@@ -1129,7 +1151,17 @@ function* cancelDelayed(c: CallCtx): Gen<Value> {
 
 function* delTimer(c: CallCtx): Gen<Value> {
   const p = yield* evPtr(c, 0);
-  const tm = c.I.k.timers.find((x) => x.obj === p.obj && x.off === p.off);
+  const k = c.I.k;
+  if (p.obj && (c.name === 'del_timer_sync' || c.name === 'timer_delete_sync')) {
+    // timer_delete_sync() waits for a running callback: lockdep is shown the timer's map taken
+    // with IRQs off, so "delete under a lock the callback takes" is found.
+    const flags = irqSave(k, 'timer_delete_sync');
+    const m = timerLockMap(k, timerMapName(p));
+    acquireEvent(k, m, { api: c.name, read: 0, frame: '__timer_delete_sync' });
+    releaseEvent(k, m, c.name);
+    yield* irqRestore(k, flags, 'timer_delete_sync');
+  }
+  const tm = k.timers.find((x) => x.obj === p.obj && x.off === p.off);
   const was = tm?.pending ?? false;
   if (tm) tm.pending = false;
   return intOf(was ? 1 : 0);

@@ -155,3 +155,34 @@ describe('sleeping inside rcu_read_lock() (QA F14)', () => {
     expect(run(`void main(void) { rcu_read_lock(); rcu_read_unlock(); msleep(1); schedule(); }`).reports).toEqual([]);
   });
 });
+
+describe('timer lockdep map (QA F19)', () => {
+  const prog = (del: string, locked: boolean) => `static DEFINE_SPINLOCK(l);
+static struct timer_list t;
+static void tfn(struct timer_list *tl) { spin_lock(&l); pr_info("timer ran\\n"); spin_unlock(&l); }
+void main(void)
+{
+	timer_setup(&t, tfn, 0);
+	mod_timer(&t, jiffies + 1);
+	msleep(20);
+	mod_timer(&t, jiffies + 1);
+	${locked ? 'spin_lock_bh(&l);' : ''}
+	${del}(&t);
+	${locked ? 'spin_unlock_bh(&l);' : ''}
+	pr_info("done\\n");
+}`;
+  it('del_timer_sync()/timer_delete_sync() under a lock the callback takes is a circular dependency on ((&t))', () => {
+    for (const del of ['del_timer_sync', 'timer_delete_sync']) {
+      const r = run(prog(del, true), { lockdep: true });
+      expect(r.reports.map((x) => x.header)).toEqual(['WARNING: possible circular locking dependency detected']);
+      expect(r.text).toMatch(/^ffffffff[0-9a-f]+ \(\(&t\)\)\{/m);
+      expect(r.text).toMatch(/^ +call_timer_fn\+/m);
+      expect(r.text).toMatch(/^ +__timer_delete_sync\+/m);
+    }
+  });
+
+  it('no report when deleting outside the lock, or with plain del_timer()', () => {
+    expect(run(prog('del_timer_sync', false), { lockdep: true }).reports).toEqual([]);
+    expect(run(prog('del_timer', true), { lockdep: true }).reports).toEqual([]);
+  });
+});
