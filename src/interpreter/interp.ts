@@ -384,6 +384,27 @@ export function typeOfExpr(I: Interp, e: Expr, sc: Scope): RType {
       break;
     case 'StringLit':
       return { k: 'array', of: CHAR, n: e.value.length + 1 };
+    // Operators with side effects: C never evaluates sizeof's operand, so these are typed, not run.
+    case 'Update':
+      return typeOfExpr(I, e.operand, sc);
+    case 'Assign':
+      return typeOfExpr(I, e.target, sc);
+    case 'Comma':
+      return typeOfExpr(I, e.exprs[e.exprs.length - 1]!, sc);
+    case 'Conditional':
+      return typeOfExpr(I, e.then ?? e.cond, sc);
+    case 'Binary': {
+      if (['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(e.op)) return INT;
+      const l = typeOfExpr(I, e.left, sc);
+      const r = typeOfExpr(I, e.right, sc);
+      const lp = l.k === 'array' ? ptrTo(l.of) : l;
+      const rp = r.k === 'array' ? ptrTo(r.of) : r;
+      if (lp.k === 'ptr' && rp.k === 'ptr') return LONG;
+      if (lp.k === 'ptr') return lp;
+      if (rp.k === 'ptr') return rp;
+      if (l.k === 'int' && r.k === 'int') return e.op === '<<' || e.op === '>>' ? promote(l) : commonType(l, r);
+      break;
+    }
   }
   // Anything else: evaluate (C only needs the type; our expressions here have no side effects that matter).
   const v = runSync(evalExpr(I, e, sc));
@@ -551,6 +572,11 @@ function checkAccess(I: Interp, r: Ref, write: boolean, size: number): boolean {
   }
   if (!r.obj) pageFault(I, r, write);
   const o = r.obj;
+  if (write && o.region === 'string') {
+    // String literals live in .rodata: a write faults on a present, read-only page.
+    const hex = addrOf(r).toString(16).padStart(16, '0');
+    bug(I.k, [`BUG: unable to handle page fault for address: ${hex}`, '#PF: supervisor write access in kernel mode', '#PF: error_code(0x0003) - permissions violation'].join('\n'), 'bug', '0003');
+  }
   if (o.freed) {
     const addr = addrOf(r).toString(16).padStart(16, '0');
     if (!kasanFirst(I)) return true;

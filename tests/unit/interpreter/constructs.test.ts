@@ -92,3 +92,21 @@ struct kvm_host_data { struct vgic_irq *last_lr_irq; };
     expect(sizes('pr_info("%zu\\n", sizeof(struct kvm_vcpu));').split('\n').slice(1).join('\n')).toBe(ref);
   });
 });
+
+describe('C semantics the QA found missing (F30)', () => {
+  it('sizeof does not evaluate its operand', () => {
+    expect(out(body('int x = 1; int *p = &x; long n = sizeof(x++) + sizeof(x = 5) + sizeof(*p += 2) + sizeof(x, x++) + sizeof(p + x++); pr_info("n=%ld x=%d\\n", n, x);'))).toBe('n=24 x=1\n');
+  });
+
+  it('writing to a string literal oopses on the read-only page', () => {
+    const r = runProgram([{ path: 't.c', text: 'void main(void)\n{\n\tchar *str = "abc";\n\tstr[0] = \'x\';\n\tpr_info("%s\\n", str);\n}\n' }], { lockdep: false, races: false });
+    expect(r.reports[0]!.lines.slice(0, 4)).toEqual([
+      expect.stringMatching(/^BUG: unable to handle page fault for address: [0-9a-f]{16}$/),
+      '#PF: supervisor write access in kernel mode',
+      '#PF: error_code(0x0003) - permissions violation',
+      'Oops: 0003 [#1] PREEMPT SMP',
+    ]);
+    expect(r.reports[0]!.sites[0]!.pos.line).toBe(4);
+    expect(r.text).not.toMatch(/^abc$/m);
+  });
+});
