@@ -346,7 +346,8 @@ export function mountExercise(root: HTMLElement): void {
     if (runButton.disabled) return;
     busy(true);
     renderMessage(term, `$ lockdep-lab run ${[...editable].join(' ')}\n  running…`);
-    const r = await runWithGraph(allFiles(), { entry: view.entry, config: view.config, cpus: view.cpus });
+    // The worker applies the grader's runOptionsFor(exercise): Run shows the log Grade judges.
+    const r = await runWithGraph(allFiles(), { entry: view.entry, config: view.config, cpus: view.cpus }, undefined, true, { slug: view.slug, exerciseUrl: root.dataset.exerciseUrl! });
     busy(false);
     if (!r.ok) {
       renderMessage(term, r.message, 'error');

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic, RunResult } from '../../engine/api.ts';
 import type { LogEntry } from '../../events/types.ts';
+import { RUN_TIME_BUDGET_MS } from './budgets.ts';
 
 export interface TerminalOptions {
   /** Called with a function name and the frame's `+0xOFF` when a stack frame is activated; false if it is not in the learner's files. */
@@ -97,7 +98,30 @@ export function summarize(result: RunResult): string {
     case 'invalid':
       return `Could not run: ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s).`;
     case 'budget':
-      return `Stopped by the ${result.budget?.kind ?? ''} budget${t}: ${result.budget?.message ?? ''}`;
+      return budgetSummary(result, t);
+  }
+}
+
+/**
+ * Which limit ended a run, in words that do not blame the learner for a busy
+ * machine: the step budget is the verdict (the same on every machine), the
+ * wall clock only a safety net.
+ */
+function safetyLimitMessage(t = ''): string {
+  return `Stopped by the ${RUN_TIME_BUDGET_MS / 1000} s safety limit${t} — this is not a verdict on your code: the step budget had not run out, the machine is busy or slow. Run again.`;
+}
+
+function budgetSummary(result: RunResult, t: string): string {
+  const b = result.budget;
+  switch (b?.kind) {
+    case 'steps':
+      return `Ran out of steps${t} (${result.stats.steps.toLocaleString('en-US')} steps): ${b.message}`;
+    case 'time':
+      return safetyLimitMessage(t);
+    case 'memory':
+      return `Ran out of memory${t}: ${b.message}`;
+    default:
+      return `Stopped by a budget${t}: ${b?.message ?? ''}`;
   }
 }
 
@@ -105,7 +129,8 @@ export function renderRun(target: HTMLElement, result: RunResult, opts: Terminal
   target.replaceChildren();
   for (const d of result.diagnostics) target.append(diagnosticNode(d, opts));
   for (const entry of result.log) target.append(entryNode(entry, opts));
-  if (result.budget) target.append(el('span', 'lab-term-line lab-term-error', `[budget] ${result.budget.message}`));
+  // The engine's "time budget exhausted … ran too long" would blame the code for a busy machine.
+  if (result.budget) target.append(el('span', 'lab-term-line lab-term-error', `[budget] ${result.budget.kind === 'time' ? safetyLimitMessage() : result.budget.message}`));
   target.append(el('span', `lab-term-line lab-term-status lab-term-status-${result.status}`, `# ${summarize(result)}`));
 }
 

@@ -7,16 +7,21 @@
 import type { GradeRequest, GradeView, RunRequest, WorkerRequest, WorkerResponse } from '../worker/protocol.ts';
 import type { RunResult } from '../../engine/api.ts';
 import type { LockGraphData } from './lockgraph.ts';
+import { RUN_STEP_BUDGET, RUN_TIME_BUDGET_MS } from './budgets.ts';
+
+export { RUN_STEP_BUDGET, RUN_TIME_BUDGET_MS };
 
 /** What a caller gets back: the result, or why there is none. */
 export type Outcome<T> =
   | { ok: true; value: T; ms: number }
   | { ok: false; reason: 'timeout' | 'error' | 'missing'; message: string; ms: number };
 
-/** Wall-clock budget the engine is asked to respect (RunOptions.maxTimeMs). */
-export const RUN_TIME_BUDGET_MS = 2000;
-/** How long past the engine's own budget we wait before killing the worker. */
-const GRACE_MS = 2000;
+/** How long past the engine's own limit we wait before killing the worker. */
+const GRACE_MS = 5_000;
+/** Longest any single request may take before the worker is replaced, whatever budgets were asked for. */
+export const HARD_CAP_MS = RUN_TIME_BUDGET_MS + GRACE_MS;
+/** A grade runs the program more than once (main run, functional checks), each under its own net. */
+export const GRADE_CAP_MS = 2 * RUN_TIME_BUDGET_MS + GRACE_MS;
 
 type Pending = { resolve: (r: WorkerResponse | null) => void; timer: ReturnType<typeof setTimeout> };
 
@@ -82,12 +87,17 @@ function send(msg: Unnumbered<WorkerRequest>, timeoutMs: number): Promise<{ res:
   });
 }
 
+/** What the page says when the watchdog had to kill the worker: a safety limit, not a verdict. */
+export function watchdogMessage(ms: number): string {
+  return `Stopped by the ${Math.round(ms / 1000)} s safety limit — this is not a verdict on your code (the engine's step budget did not end it; the machine may be very busy). The runner was restarted; the page is fine. Run again.`;
+}
+
 function outcome<T>(res: WorkerResponse | null, ms: number, pick: (r: WorkerResponse) => T | undefined): Outcome<T> {
   if (!res) {
     return {
       ok: false,
       reason: 'timeout',
-      message: `Stopped: no answer after ${(ms / 1000).toFixed(1)} s (an endless loop?). The runner was restarted; the page is fine.`,
+      message: watchdogMessage(ms),
       ms,
     };
   }
@@ -95,9 +105,6 @@ function outcome<T>(res: WorkerResponse | null, ms: number, pick: (r: WorkerResp
   const v = pick(res);
   return v === undefined ? { ok: false, reason: 'error', message: `unexpected answer ${res.type}`, ms } : { ok: true, value: v, ms };
 }
-
-/** Longest any single request may take before the worker is replaced, whatever budgets were asked for. */
-const HARD_CAP_MS = 15_000;
 
 export async function run(files: RunRequest['files'], options: RunRequest['options'] = {}, watchdogMs?: number): Promise<Outcome<RunResult>> {
   const r = await runWithGraph(files, options, watchdogMs, false);
@@ -110,14 +117,15 @@ export async function runWithGraph(
   options: RunRequest['options'] = {},
   watchdogMs?: number,
   graph = true,
+  exercise?: RunRequest['exercise'],
 ): Promise<Outcome<{ result: RunResult; graph?: LockGraphData }>> {
-  const opts = { maxTimeMs: RUN_TIME_BUDGET_MS, ...options };
+  const opts = { maxSteps: RUN_STEP_BUDGET, maxTimeMs: RUN_TIME_BUDGET_MS, ...options };
   const limit = watchdogMs ?? Math.min(HARD_CAP_MS, (opts.maxTimeMs ?? RUN_TIME_BUDGET_MS) + GRACE_MS);
-  const { res, ms } = await send({ type: 'run', files, options: opts, graph }, limit);
+  const { res, ms } = await send({ type: 'run', files, options: opts, graph, ...(exercise ? { exercise } : {}) }, limit);
   return outcome(res, ms, (r) => (r.type === 'run-result' ? { result: r.result, graph: r.graph } : undefined));
 }
 
-export async function grade(req: Omit<GradeRequest, 'id' | 'type'>, timeoutMs = HARD_CAP_MS): Promise<Outcome<GradeView>> {
+export async function grade(req: Omit<GradeRequest, 'id' | 'type'>, timeoutMs = GRADE_CAP_MS): Promise<Outcome<GradeView>> {
   const { res, ms } = await send({ type: 'grade', ...req }, timeoutMs);
   return outcome(res, ms, (r) => (r.type === 'grade-result' ? r.result : undefined));
 }

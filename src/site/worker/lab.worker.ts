@@ -58,12 +58,38 @@ async function loadGrade(): Promise<GradeFn | null> {
 
 const exerciseCache = new Map<string, unknown>();
 
+async function loadExercise(slug: string, url: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const cached = exerciseCache.get(slug);
+  if (cached) return { ok: true, value: cached };
+  const res = await fetch(url);
+  if (!res.ok) return { ok: false, message: `Could not load exercise data (${res.status} ${url}).` };
+  const value: unknown = await res.json();
+  exerciseCache.set(slug, value);
+  return { ok: true, value };
+}
+
+/** The grader's runOptionsFor (src/grader/grade.ts), or null in a build without the grader. */
+async function loadRunOptionsFor(): Promise<((exercise: unknown) => RunOptions) | null> {
+  const core = graderModules['../../grader/grade.ts'] ?? graderModules['../../grader/index.ts'];
+  if (!core) return null;
+  const f = (await core()).runOptionsFor;
+  return typeof f === 'function' ? (f as (exercise: unknown) => RunOptions) : null;
+}
+
 async function handle(msg: WorkerRequest): Promise<WorkerResponse> {
   if (msg.type === 'run') {
     const engine = await loadEngine();
     if (!engine) return { type: 'error', id: msg.id, missing: 'engine', message: 'This build of the site has no engine (src/engine/index.ts), so code cannot run yet.' };
+    let base: RunOptions | undefined = msg.options;
+    if (msg.exercise) {
+      const ex = await loadExercise(msg.exercise.slug, msg.exercise.exerciseUrl);
+      if (!ex.ok) return { type: 'error', id: msg.id, message: ex.message };
+      const runOptionsFor = await loadRunOptionsFor();
+      // The grader's options win: Run must show the log Grade will judge.
+      if (runOptionsFor) base = { ...msg.options, ...runOptionsFor(ex.value) };
+    }
     const model = msg.graph ? await graphModel(engine) : null;
-    const options = model ? { ...msg.options, observers: [model as never] } : msg.options;
+    const options = model ? { ...base, observers: [model as never] } : base;
     const result = await engine.runProgram(msg.files, options);
     let graph: LockGraphData | undefined;
     if (model) {
@@ -76,15 +102,10 @@ async function handle(msg: WorkerRequest): Promise<WorkerResponse> {
   if (msg.type === 'grade') {
     const gradeFn = await loadGrade();
     if (!gradeFn) return { type: 'error', id: msg.id, missing: 'grader', message: 'This build of the site has no grader (src/grader/index.ts), so exercises cannot be graded yet. Run still works.' };
-    let exercise = exerciseCache.get(msg.slug);
-    if (!exercise) {
-      const res = await fetch(msg.exerciseUrl);
-      if (!res.ok) return { type: 'error', id: msg.id, message: `Could not load exercise data (${res.status} ${msg.exerciseUrl}).` };
-      exercise = await res.json();
-      exerciseCache.set(msg.slug, exercise);
-    }
+    const ex = await loadExercise(msg.slug, msg.exerciseUrl);
+    if (!ex.ok) return { type: 'error', id: msg.id, message: ex.message };
     const t0 = performance.now();
-    const raw = await gradeFn(exercise, msg.files);
+    const raw = await gradeFn(ex.value, msg.files);
     const view: GradeView = toGradeView(raw, performance.now() - t0);
     return { type: 'grade-result', id: msg.id, result: view };
   }

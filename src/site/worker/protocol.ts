@@ -7,7 +7,7 @@
  *
  * One request, one response with the same `id`. The page never trusts the
  * worker to come back: src/site/lib/worker-client.ts terminates and replaces a
- * worker that does not answer within the run's wall budget plus a margin (an
+ * worker that does not answer within the run's wall-clock safety net plus a margin (an
  * infinite loop in learner code that escapes the engine's own budgets), so the
  * page stays responsive.
  */
@@ -24,6 +24,12 @@ export interface RunRequest {
   options?: WorkerRunOptions;
   /** Also return the lock dependency graph the lockdep model built during the run. */
   graph?: boolean;
+  /**
+   * Run as the grader runs this exercise: the worker fetches it from
+   * `exerciseUrl` and uses the grader's runOptionsFor(exercise) (entry, config,
+   * budgets, race check), so Run and Grade print the same log.
+   */
+  exercise?: { slug: string; exerciseUrl: string };
 }
 
 export interface GradeRequest {
