@@ -631,8 +631,13 @@ export function load(I: Interp, r: Ref): Value {
   if (t.k === 'struct') return { k: 'a', t, obj: o, off: r.off };
   const c = o.cells.get(r.off);
   if (t.k === 'int') {
+    if (c && c.k === 'i' && c.t === t) return c;
+    // A union seen through a member of another width: the bytes of whatever was stored there.
+    if ((!c || (c.k === 'i' && sizeOf(c.t) < size)) && hasUnion(o.t)) {
+      const v = composeBytes(o, r.off, size);
+      if (v !== null) return mkInt(t, v);
+    }
     if (!c) return mkInt(t, 0n);
-    if (c.k === 'i' && c.t === t) return c;
     return mkInt(t, toBig(c));
   }
   if (t.k === 'ptr') {
@@ -652,7 +657,64 @@ export function store(I: Interp, r: Ref, v: Value): void {
     if (v.k === 'a') copyCells(v.obj, v.off, o, r.off, size);
     return;
   }
+  if (t.k === 'int' && hasUnion(o.t)) splitOverlapping(o, r.off, size);
   o.cells.set(r.off, convert(I, v, t));
+}
+
+// Unions: values are kept per offset; where members of different widths overlap,
+// loads compose and stores split the little-endian bytes (x86-64).
+
+const U8: IntRT = { k: 'int', name: 'u8', bits: 8, signed: false };
+const unionCache = new WeakMap<RType, boolean>();
+
+/** Does the type contain a union anywhere (only then do widths of one place differ)? */
+function hasUnion(t: RType | undefined): boolean {
+  if (!t || (t.k !== 'struct' && t.k !== 'array')) return false;
+  let v = unionCache.get(t);
+  if (v === undefined) {
+    unionCache.set(t, false);
+    v = t.k === 'array' ? hasUnion(t.of) : t.union || (t.fields ?? []).some((f) => hasUnion(f.t));
+    unionCache.set(t, v);
+  }
+  return v;
+}
+
+/** The `n` bytes at `off` from the integer cells over them (null when a pointer or aggregate overlaps). */
+function composeBytes(o: MemObj, off: number, n: number): bigint | null {
+  let v = 0n;
+  for (let k = off - 7; k < off + n; k++) {
+    const c = o.cells.get(k);
+    if (!c) continue;
+    if (c.k !== 'i') {
+      if (k + 8 > off) return null;
+      continue;
+    }
+    const cs = sizeOf(c.t);
+    const lo = Math.max(k, off);
+    const hi = Math.min(k + cs, off + n);
+    const bits = BigInt.asUintN(cs * 8, c.v);
+    for (let b = lo; b < hi; b++) v |= ((bits >> BigInt(8 * (b - k))) & 0xffn) << BigInt(8 * (b - off));
+  }
+  return v;
+}
+
+/** Before storing `n` bytes at `off`: integer cells that overlap it partly keep their other bytes as u8 cells. */
+function splitOverlapping(o: MemObj, off: number, n: number): void {
+  for (let k = off - 7; k < off + n; k++) {
+    const c = o.cells.get(k);
+    if (!c || c.k !== 'i') continue;
+    const cs = sizeOf(c.t);
+    if (k + cs <= off || (k === off && cs <= n) || (k > off && k + cs <= off + n)) {
+      if (k > off && k + cs <= off + n) o.cells.delete(k);
+      continue;
+    }
+    o.cells.delete(k);
+    const bits = BigInt.asUintN(cs * 8, c.v);
+    for (let b = k; b < k + cs; b++) {
+      if (b >= off && b < off + n) continue;
+      o.cells.set(b, mkInt(U8, (bits >> BigInt(8 * (b - k))) & 0xffn));
+    }
+  }
 }
 
 export function copyCells(src: MemObj, so: number, dst: MemObj, dO: number, size: number): void {

@@ -110,3 +110,23 @@ describe('C semantics the QA found missing (F30)', () => {
     expect(r.text).not.toMatch(/^abc$/m);
   });
 });
+
+describe('unions alias their bytes, little-endian (QA F13)', () => {
+  it('a member of one width reads the bytes another member stored', () => {
+    expect(
+      out(
+        body(`union u { u32 w; u8 b[4]; u16 h[2]; u64 q; } un;
+struct s { int tag; union u v; } x = { 0 };
+un.w = 0x11223344;
+pr_info("%x %x %x %x\\n", un.b[0], un.b[1], un.b[3], un.h[1]);
+un.b[2] = 0xaa;
+pr_info("%x %x\\n", un.w, un.h[1]);
+un.q = 0x0102030405060708ULL;
+pr_info("%x %x\\n", un.w, un.h[1]);
+x.v.b[0] = 1;
+x.v.b[1] = 2;
+pr_info("%x %d\\n", x.v.w, x.tag);`),
+      ),
+    ).toBe('44 33 11 1122\n11aa3344 11aa\n5060708 506\n201 0\n');
+  });
+});
