@@ -32,7 +32,7 @@ export interface RunOptions {
   maxSteps?: number;
   /** Simulated heap budget in bytes. Default 16 MiB. */
   maxMemory?: number;
-  /** Wall-clock budget in ms (checked every few thousand steps). Default 2,000. */
+  /** Wall-clock safety net in ms (checked every few thousand steps). Default 20,000: the step budget, not this, decides, so results do not depend on machine load. */
   maxTimeMs?: number;
   /** Run the lockdep model. Default true. */
   lockdep?: boolean;

@@ -18,6 +18,8 @@ export const STRINGIFIED_ARG: ReadonlyMap<string, number> = new Map([['INIT_LOCA
 
 export const TYPE_ARG_POSITIONS: ReadonlyMap<string, number> = new Map([
   ['container_of', 1],
+  ['min_t', 0],
+  ['max_t', 0],
   ['container_of_const', 1],
   ['list_entry', 1],
   ['list_first_entry', 1],

@@ -52,6 +52,11 @@ describe('expressions: types inside expressions', () => {
     expect(expr('x = sizeof(u64[4])')).toBe('(= x (sizeof <array(u64, 4)>))');
   });
 
+  it('gives min_t/max_t their type argument (as in include/linux/minmax.h)', () => {
+    expect(expr('x = min_t(int, a, b)')).toBe('(= x (call min_t <int> a b))');
+    expect(expr('x = max_t(u64, a, b)')).toBe('(= x (call max_t <u64> a b))');
+  });
+
   it('gives type arguments to container_of and the list_entry family', () => {
     expect(expr('x = container_of(n, struct klist_node, n_node)')).toBe('(= x (call container_of n <struct klist_node> n_node))');
     expect(expr('x = list_first_entry(&h, struct vgic_irq, ap_list)')).toBe('(= x (call list_first_entry (& h) <struct vgic_irq> ap_list))');
