@@ -33,6 +33,16 @@ function runVitest(label, args) {
   if (r.status !== 0 && report.numFailedTests === 0 && broken.length === 0) crashed = true;
 }
 
+// The type check is one more test: a type error anywhere fails the run.
+{
+  const r = spawnSync('tsc', ['--noEmit', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+  if (r.status === 0) passed++;
+  else {
+    console.error('[typecheck] tsc --noEmit found errors (see above)');
+    failed++;
+  }
+}
+
 runVitest('unit', []);
 
 const browserConfig = 'vitest.browser.config.ts';
