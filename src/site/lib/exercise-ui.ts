@@ -197,8 +197,8 @@ export function mountExercise(root: HTMLElement): void {
   selectTab(current);
 
   async function mountMonaco(): Promise<void> {
-    const { monaco } = (await import('./monaco.ts')) as { monaco: Monaco };
-    const theme = () => (document.documentElement.dataset.theme === 'light' ? 'vs' : 'vs-dark');
+    const { monaco, DARK_THEME, LIGHT_THEME } = (await import('./monaco.ts')) as { monaco: Monaco; DARK_THEME: string; LIGHT_THEME: string };
+    const theme = () => (document.documentElement.dataset.theme === 'light' ? LIGHT_THEME : DARK_THEME);
     const models = new Map(
       view.files.map((f) => [f.path, monaco.editor.createModel(texts.get(f.path) ?? '', 'c', monaco.Uri.parse(`file:///${view.slug}/${f.path}`))]),
     );

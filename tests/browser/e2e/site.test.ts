@@ -187,6 +187,51 @@ describe('the built site under a sub-path', () => {
     expect(problems.sort()).toEqual([]);
   }, 300_000);
 
+  // The page-wide scans skip Monaco's text (its virtualised lines confuse other rules), so its token
+  // colours get their own check in both themes: vs-dark's comment colour was 4.2:1 (QA F28).
+  for (const scheme of ['dark', 'light'] as const)
+    it(`keeps Monaco's code colours at 4.5:1 or more on exercise pages in the ${scheme} theme`, async () => {
+      const b = await openBrowser({ colorScheme: scheme });
+      const problems: string[] = [];
+      try {
+        for (const p of ['exercises/abba/', 'exercises/vgic-lpi-xa-order/']) {
+          const page = await b.context.newPage();
+          await page.goto(siteUrl + p, { waitUntil: 'networkidle' });
+          expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+          await page.locator('lab-exercise[data-editor="monaco"] .monaco-editor .view-lines .view-line').first().waitFor({ timeout: 20_000 });
+          // Tokenisation is lazy: wait until some comment is coloured as one.
+          await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines span span')].some((e) => /^\s*(\/\*|\/\/|\*)/.test(e.textContent ?? '')));
+          const r = await new AxeBuilder({ page }).include('.monaco-editor .view-lines').withRules(['color-contrast']).analyze();
+          for (const v of r.violations) problems.push(`${p}: axe ${v.id} — ${v.nodes.slice(0, 3).map((n) => n.failureSummary).join(' | ')}`);
+          // Axe may leave text over Monaco's layered backgrounds as "incomplete": measure every token colour too.
+          const low = await page.evaluate(() => {
+            const rgb = (c: string) => (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+            const lum = (c: number[]) => {
+              const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+              return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            };
+            const ed = document.querySelector('lab-exercise .monaco-editor')!;
+            const bg = rgb(getComputedStyle(ed.querySelector('.monaco-editor-background') ?? ed).backgroundColor);
+            const out: string[] = [];
+            for (const e of document.querySelectorAll<HTMLElement>('lab-exercise .monaco-editor .view-lines span span')) {
+              if (!e.textContent?.trim()) continue;
+              const fg = getComputedStyle(e).color;
+              const [a, c] = [lum(rgb(fg)), lum(bg)];
+              const ratio = (Math.max(a, c) + 0.05) / (Math.min(a, c) + 0.05);
+              if (ratio < 4.5) out.push(`${JSON.stringify(e.textContent.slice(0, 30))} ${fg} on rgb(${bg}) = ${ratio.toFixed(2)}:1`);
+            }
+            return [...new Set(out)];
+          });
+          problems.push(...low.map((l) => `${p}: ${l}`));
+          await shot(page, `monaco-${scheme}-${p.replace(/\/$/, '').replace(/\//g, '_')}`);
+          await page.close();
+        }
+      } finally {
+        await b.close();
+      }
+      expect(problems).toEqual([]);
+    }, 120_000);
+
   it('has no serious or critical axe-core violations in the light theme either', async () => {
     const light = await openBrowser({ colorScheme: 'light' });
     const problems: string[] = [];
