@@ -36,6 +36,13 @@ export interface EngineOptions extends RunOptions {
   policy?: SchedPolicy;
 }
 
+/** LockdepConfig fields that are kernel CONFIG_ options, and their macro names. */
+const CONFIG_MACROS: ReadonlyArray<readonly [keyof LockdepConfig, string]> = [
+  ['proveRawLockNesting', 'CONFIG_PROVE_RAW_LOCK_NESTING'],
+  ['preemptRt', 'CONFIG_PREEMPT_RT'],
+  ['forceReadLockRecursive', 'CONFIG_LOCKDEP_FORCE_READ_LOCK_RECURSIVE'],
+];
+
 /** Config as the kernel would be built: program #defines over defaults, explicit options over both. */
 export function effectiveConfig(program: Program | null, over: Partial<LockdepConfig> = {}): LockdepConfig {
   const c = { ...DEFAULT_CONFIG };
@@ -97,12 +104,14 @@ export function runProgram(files: SourceFile[], options: EngineOptions = {}): Ru
     stats: { steps: 0, events: 0, timeMs: Date.now() - t0, heapBytes: 0 },
   });
 
-  // Options that turn a kernel option on are visible to the program's #ifdef CONFIG_* too.
-  const defines: Record<string, string> = {};
-  if (options.config?.preemptRt) defines.CONFIG_PREEMPT_RT = '1';
-  if (options.config?.proveRawLockNesting) defines.CONFIG_PROVE_RAW_LOCK_NESTING = '1';
-  if (options.config?.forceReadLockRecursive) defines.CONFIG_LOCKDEP_FORCE_READ_LOCK_RECURSIVE = '1';
-  const parsed = parseProgram(files, { defines });
+  // Config options the caller set are what the kernel was built with: =y defines CONFIG_X to 1, =n leaves it
+  // undefined, over the defaults and the program's own #define — and lockdep reads the same final set.
+  const forced: Record<string, string | null> = {};
+  for (const [key, macro] of CONFIG_MACROS) {
+    const v = options.config?.[key];
+    if (v !== undefined) forced[macro] = v ? '1' : null;
+  }
+  const parsed = parseProgram(files, { forced });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const program = parsed.program;
   if (!program) {

@@ -25,6 +25,12 @@ export { KERNEL_INT_TYPEDEFS, KERNEL_TYPEDEFS } from './builtin-types.ts';
 export interface ParseOptions {
   /** Extra macros, as if `#define NAME value` came first (`{ CONFIG_PREEMPT_RT: '1' }`). */
   defines?: Record<string, string>;
+  /**
+   * Macros fixed by the kernel configuration of the run: a value, or null
+   * for "not defined" (CONFIG_X=n). They win over the defaults, `defines`
+   * and the program's own #define/#undef (which get a warning).
+   */
+  forced?: Record<string, string | null>;
 }
 
 export interface ParseResult {
@@ -46,7 +52,7 @@ export function parseProgram(files: SourceFile[], opts: ParseOptions = {}): Pars
     return { program: null, diagnostics: [diag({ file: '<input>', line: 1, col: 1 }, 'no source files given', 'pass at least one .c file')] };
   }
   try {
-    const pp = preprocess(files, opts.defines ?? {}, sink);
+    const pp = preprocess(files, opts.defines ?? {}, sink, opts.forced ?? {});
     const decls = parseDecls(pp.tokens, sink, pp.units);
     const diagnostics = capDiagnostics(sortDiagnostics(sink.list, order), sink.dropped);
     const failed = diagnostics.some((d) => d.severity === 'error');

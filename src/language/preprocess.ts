@@ -137,7 +137,14 @@ function resolveInclude(name: string, from: string, files: readonly SourceFile[]
   );
 }
 
-export function preprocess(files: readonly SourceFile[], defines: Record<string, string>, sink: DiagSink): PreprocessResult {
+/**
+ * `forced`: macros fixed from outside the program, as a kernel built with
+ * that .config would see them — a string is the value, null means "not
+ * defined" (=n). They override the defaults and `defines`, and the
+ * program's own #define/#undef of them is ignored with a warning, so the
+ * program and the lockdep model (which reads the final CONFIG_* set) agree.
+ */
+export function preprocess(files: readonly SourceFile[], defines: Record<string, string>, sink: DiagSink, forced: Readonly<Record<string, string | null>> = {}): PreprocessResult {
   const out: Token[] = [];
   const config: Record<string, string> = {};
   const seen: string[] = [];
@@ -157,12 +164,13 @@ export function preprocess(files: readonly SourceFile[], defines: Record<string,
     const macros = new Map<string, Macro>();
     // Kbuild passes the module name of each object: -DKBUILD_MODNAME='"posted_intr"'.
     const modname = JSON.stringify(unit.path.replace(/^.*\//, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]/g, '_'));
-    const initial = { ...PREDEFINED, KBUILD_MODNAME: modname, ...DEFAULT_CONFIG_DEFINES, ...defines };
+    const initial: Record<string, string | null> = { ...PREDEFINED, KBUILD_MODNAME: modname, ...DEFAULT_CONFIG_DEFINES, ...defines, ...forced };
     for (const [name, value] of Object.entries(initial)) {
+      if (value === null) continue;
       macros.set(name, { name, params: null, variadic: false, body: lexDefine(value, name), pos: { file: '<command line>', line: 1, col: 1 } });
     }
     const included = new Set<string>();
-    const pp = new Preprocessor(macros, sink, files, tokensOf, included, out);
+    const pp = new Preprocessor(macros, sink, files, tokensOf, included, out, new Set(Object.keys(forced)));
     units.push({ path: unit.path, start: out.length });
     pp.runFile(unit, 0);
     for (const [name, m] of macros) {
@@ -184,6 +192,7 @@ class Preprocessor {
   private tokensOf: (f: SourceFile) => Token[];
   private included: Set<string>;
   private out: Token[];
+  private forced: ReadonlySet<string>;
 
   constructor(
     macros: Map<string, Macro>,
@@ -192,7 +201,9 @@ class Preprocessor {
     tokensOf: (f: SourceFile) => Token[],
     included: Set<string>,
     out: Token[],
+    forced: ReadonlySet<string> = new Set(),
   ) {
+    this.forced = forced;
     this.macros = macros;
     this.sink = sink;
     this.files = files;
@@ -284,10 +295,16 @@ class Preprocessor {
     if (!active) return;
     switch (kw) {
       case 'define':
+        if (rest[0]?.kind === 'ident' && this.forced.has(rest[0].text)) {
+          report(this.sink, diag(rest[0].pos, `'${rest[0].text}' is set by the run's kernel configuration; this #define is ignored`, 'change it with --config instead', 'warning'));
+          return;
+        }
         this.define(name, rest);
         return;
       case 'undef':
-        if (rest[0]?.kind === 'ident') this.macros.delete(rest[0].text);
+        if (rest[0]?.kind === 'ident' && this.forced.has(rest[0].text)) {
+          report(this.sink, diag(rest[0].pos, `'${rest[0].text}' is set by the run's kernel configuration; this #undef is ignored`, 'change it with --config instead', 'warning'));
+        } else if (rest[0]?.kind === 'ident') this.macros.delete(rest[0].text);
         else report(this.sink, diag(name.pos, 'no macro name given in #undef directive', 'write #undef NAME'));
         return;
       case 'include':

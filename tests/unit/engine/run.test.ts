@@ -83,6 +83,26 @@ describe('runProgram', () => {
     expect(one(src, { config: { preemptRt: true } }).text).toBe('rt\n');
   });
 
+  it('a config option turned off by the caller leaves CONFIG_* undefined for the program, and lockdep agrees (F23)', () => {
+    const src = `static DEFINE_SPINLOCK(a);\nvoid main(void) {\n#ifdef CONFIG_PROVE_RAW_LOCK_NESTING\npr_info("defined\\n");\n#else\npr_info("undefined\\n");\n#endif\npr_info("%d\\n", IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING));\nspin_lock(&a); spin_lock(&a);\n}\n`;
+    const on = runProgram([{ path: 'a.c', text: src }], { races: false });
+    expect(on.text).toMatch(/^defined\n1\n/);
+    expect(on.text).toContain('{3:3}');
+    const off = runProgram([{ path: 'a.c', text: src }], { races: false, config: { proveRawLockNesting: false } });
+    expect(off.text).toMatch(/^undefined\n0\n/);
+    expect(off.text).toContain('(a){+.+.}-{2:2}');
+  });
+
+  it('the caller\'s config wins over the program\'s own #define/#undef of it, with a warning', () => {
+    const src = `#define CONFIG_PREEMPT_RT 1\n#undef CONFIG_PROVE_RAW_LOCK_NESTING\nstatic DEFINE_SPINLOCK(a);\nvoid main(void) {\npr_info("%d %d\\n", IS_ENABLED(CONFIG_PREEMPT_RT), IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING));\nspin_lock(&a); spin_lock(&a);\n}\n`;
+    const plain = runProgram([{ path: 'a.c', text: src }], { races: false });
+    expect(plain.text).toMatch(/^1 0\n/);
+    const r = runProgram([{ path: 'a.c', text: src }], { races: false, config: { preemptRt: false, proveRawLockNesting: true } });
+    expect(r.text).toMatch(/^0 1\n/);
+    expect(r.text).toContain('{3:3}');
+    expect(r.diagnostics.filter((d) => d.severity === 'warning').map((d) => d.line)).toEqual([1, 2]);
+  });
+
   it('every builtin is known to the checker', () => {
     for (const n of ['spin_lock_irqsave', 'mutex_lock_nested', 'lab_raise_irq', 'list_for_each_entry', 'current', 'jiffies', 'NULL', 'GFP_KERNEL']) {
       if (n === 'list_for_each_entry') continue;
