@@ -10,6 +10,8 @@ import { monacoCssAsJs } from './scripts/monaco-css-plugin.mjs';
 import { exerciseSidebar } from './scripts/exercise-sidebar.mjs';
 
 const base = process.env.LAB_BASE || '/';
+// The lessons' folder as Starlight's autogenerate sees it (the entries' file paths from the project root).
+const lessonsDir = 'content/docs/lessons';
 
 // The grader's course order of exercises within a lesson, when the grader is there.
 let courseOrder = [];
@@ -62,7 +64,15 @@ export default defineConfig({
             ...(existsSync('./content/docs/workshop.mdx') ? [{ label: 'For instructors', link: '/workshop/' }] : []),
           ],
         },
-        { label: 'Lessons', items: [{ autogenerate: { directory: 'lessons' } }] },
+        // Starlight resolves `autogenerate` against <srcDir>/content/docs, but the lessons live in the
+        // top-level content/docs, so a plain 'lessons' directory matched nothing and the group was empty.
+        {
+          label: 'Lessons',
+          items: [
+            { label: 'Foundations', items: [{ autogenerate: { directory: `${lessonsDir}/foundations` } }] },
+            { label: 'Case studies', items: [{ autogenerate: { directory: `${lessonsDir}/case-studies` } }] },
+          ],
+        },
         { label: 'Exercises', collapsed: true, items: [{ label: 'All exercises', link: '/exercises/' }, ...exerciseSidebar('./exercises', courseOrder)] },
       ],
       pagefind: true,

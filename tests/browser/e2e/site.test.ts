@@ -67,6 +67,26 @@ describe('the built site under a sub-path', () => {
     await page.close();
   });
 
+  it('opens the sidebar group of the page being read, with that page marked current', async () => {
+    const page = await s.context.newPage();
+    for (const [p, group, label] of [
+      ['lessons/foundations/abba/', 'Lessons', /AB-BA/],
+      ['lessons/case-studies/vgic-ap-list/', 'Lessons', /vgic ap_list/],
+      ['exercises/abba/', 'Exercises', /AB-BA/],
+    ] as const) {
+      await page.goto(siteUrl + p, { waitUntil: 'domcontentloaded' });
+      const details = page.locator('nav.sidebar details', { has: page.locator(`summary >> text="${group}"`) }).first();
+      expect(await details.evaluate((d) => (d as HTMLDetailsElement).open), `${group} open on ${p}`).toBe(true);
+      const current = details.locator('a[aria-current="page"]');
+      await expect(current.count()).resolves.toBe(1);
+      expect(await current.textContent()).toMatch(label);
+      expect(await current.isVisible()).toBe(true);
+    }
+    // Every lesson is listed, so a reader can move between them.
+    expect(await page.locator('nav.sidebar a[href*="/lessons/"]').count()).toBe(pages().filter((x) => x.startsWith('lessons/') && x.split('/').length > 3).length);
+    await page.close();
+  });
+
   it('ships no Monaco and at most 40 KB of gzipped JS worth of requests on lesson pages', async () => {
     const lessons = pages().filter((p) => p.startsWith('lessons/'));
     expect(lessons.length).toBeGreaterThan(0);
