@@ -556,7 +556,8 @@ function pageFault(I: Interp, r: Ref, write: boolean): never {
     ].join('\n'), 'bug', `000${write ? 2 : 0}`);
   }
   if (addr >> 48n === 0xdeadn) {
-    bug(I.k, `general protection fault, probably for non-canonical address 0x${hex}: 0000 [#1] PREEMPT SMP`, 'list-corruption', '0000');
+    // die_addr(): the fault is the oops header line itself; no separate `Oops:` line follows.
+    bug(I.k, '', 'list-corruption', `general protection fault, probably for non-canonical address 0x${hex}: 0000`, undefined, '');
   }
   bug(I.k, [`BUG: unable to handle page fault for address: ${hex}`, `#PF: supervisor ${write ? 'write' : 'read'} access in kernel mode`, `#PF: error_code(0x000${write ? 2 : 0}) - not-present page`].join('\n'), 'bug', `000${write ? 2 : 0}`);
 }

@@ -689,12 +689,12 @@ export interface KernelSite {
 
 
 /** BUG() / BUG_ON(): `kernel BUG at file:line!`, an oops; the task dies (the machine panics in interrupt context). */
-export function bug(k: Kernel, message: string, kind: ReportKind = 'bug', errorCode?: string, siteMessage?: string): never {
+export function bug(k: Kernel, message: string, kind: ReportKind = 'bug', errorCode?: string, siteMessage?: string, oopsPrefix = 'Oops: '): never {
   const ctx = ctxNow(k);
   k.oopsCount++;
   // An empty message: the Oops line is the report's first line (divide error).
   const lines = message ? [...message.split('\n')] : [];
-  lines.push(`Oops: ${errorCode ?? 'invalid opcode: 0000'} [#${k.oopsCount}] PREEMPT SMP`);
+  lines.push(`${oopsPrefix}${errorCode ?? 'invalid opcode: 0000'} [#${k.oopsCount}] PREEMPT SMP`);
   lines.push(cpuLine(ctx, k.taint), 'Hardware name: Lockdep Lab simulated machine', ripLine(ctx));
   lines.push(...k_env_trace(ctx));
   lines.push('---[ end trace 0000000000000000 ]---');

@@ -149,7 +149,8 @@ function* rcuContextSwitch(I: Interp, below: string[]): Gen<void> {
 function schedulingWhileAtomic(I: Interp): void {
   const k = I.k;
   const ctx = ctxNow(k);
-  const pc = preemptCount(k);
+  // __schedule_bug() prints from inside __schedule(), after schedule()'s own preempt_disable().
+  const pc = preemptCount(k) + 1;
   const header = `BUG: scheduling while atomic: ${ctx.task.comm}/${ctx.task.pid}/0x${pc.toString(16).padStart(8, '0')}`;
   const lines = [header];
   if (k.queries) lines.push(...k.queries.heldLocksLines(ctx.task));

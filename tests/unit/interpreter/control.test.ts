@@ -123,6 +123,9 @@ pr_info("%d %d %lu %lu\\n", test_bit(64, map), test_and_clear_bit(5, map), find_
   it('use of a deleted list entry faults at the LIST_POISON address', () => {
     const r = run(`${L} void main(void) { struct item *it; add(1); add(2); it = list_first_entry(&items, struct item, node); list_del(&it->node); it = list_next_entry(it, node); pr_info("%d\\n", it->v); }`);
     expect(r.reports[0]!.lines[0]).toMatch(/^general protection fault, probably for non-canonical address 0xdead0000000000f[0-9a-f]: 0000 \[#1\] PREEMPT SMP$/);
+    // The header is the die line: no second `Oops: 0000 [#1]` after it.
+    expect(r.reports[0]!.lines.filter((l) => /\[#\d+\]/.test(l))).toHaveLength(1);
+    expect(r.reports[0]!.lines[1]).toMatch(/^CPU: /);
   });
 });
 

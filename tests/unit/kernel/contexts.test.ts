@@ -138,7 +138,7 @@ void main(void) { request_irq(1, h, 0, "h", NULL); spin_lock(&a); lab_raise_irq(
 
   it('msleep in atomic context: scheduling while atomic', () => {
     const { r } = record(`static DEFINE_SPINLOCK(a); void main(void) { spin_lock(&a); msleep(1); spin_unlock(&a); }`);
-    expect(r.reports[0]!.header).toBe('BUG: scheduling while atomic: main/1006/0x00000001');
+    expect(r.reports[0]!.header).toBe('BUG: scheduling while atomic: main/1006/0x00000002');
   });
 
   it('timers fire in softirq context on the CPU that armed them, when virtual time reaches them', () => {
