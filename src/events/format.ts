@@ -41,8 +41,18 @@ export function stackLines(stack: Stack, indent: number): string[] {
 /** The body of dump_stack() for a context, after the `CPU:`/`Hardware name:` header lines. */
 export function callTraceLines(ctx: EventContext): string[] {
   const inIrq = ctx.hardirqCount > 0 || ctx.nmi;
-  const lines = ['Call Trace:', inIrq ? ' <IRQ>' : ' <TASK>'];
-  for (const f of ctx.stack) lines.push(' ' + formatSymbol(f));
-  lines.push(inIrq ? ' </IRQ>' : ' </TASK>');
-  return lines;
+  const frames = (fs: readonly Frame[]) => fs.map((f) => ' ' + formatSymbol(f));
+  // x86 runs handlers on the IRQ stack and the unwinder prints each stack as a
+  // section: the interrupt entry (`asm_common_interrupt`, `asm_sysvec_*`) and
+  // what it interrupted belong to the task's stack, below `</IRQ>`.
+  const entry = ctx.stack.findIndex(isIrqEntry);
+  if (entry > 0) {
+    return ['Call Trace:', ' <IRQ>', ...frames(ctx.stack.slice(0, entry)), ' </IRQ>', ' <TASK>', ...frames(ctx.stack.slice(entry)), ' </TASK>'];
+  }
+  return ['Call Trace:', inIrq ? ' <IRQ>' : ' <TASK>', ...frames(ctx.stack), inIrq ? ' </IRQ>' : ' </TASK>'];
+}
+
+/** The idtentry stub an interrupt enters through (`asm_common_interrupt`, `asm_sysvec_apic_timer_interrupt`). */
+function isIrqEntry(f: Frame): boolean {
+  return f.synthetic === true && f.fn.startsWith('asm_');
 }

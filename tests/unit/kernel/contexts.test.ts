@@ -302,3 +302,23 @@ void main(void)
     expect(r.text.trim().split('\n')).toEqual(['main 1006', '1007', '1008', '1009', '1010', '1011', '1012', '1013', '1014', 'work 1', 'irq on swapper/7/0']);
   });
 });
+
+describe('backtraces of interrupt context (QA F20)', () => {
+  it('split at the interrupt entry: handler frames in <IRQ>, asm_common_interrupt and the interrupted task in <TASK>', () => {
+    const { r } = record(`static irqreturn_t h(int irq, void *dev) { dump_stack(); return IRQ_HANDLED; }
+void main(void) { request_irq(7, h, IRQF_NO_THREAD, "h", NULL); lab_raise_irq(0, 7); }`);
+    const lines = r.text.split('\n');
+    const from = lines.indexOf('Call Trace:');
+    const trace = lines.slice(from + 1, lines.indexOf(' </TASK>', from) + 1).map((l) => l.replace(/\+0x.*$/, ''));
+    expect(trace).toEqual([
+      ' <IRQ>', ' h', ' __handle_irq_event_percpu', ' handle_irq_event', ' handle_edge_irq', ' __common_interrupt', ' common_interrupt', ' </IRQ>',
+      ' <TASK>', ' asm_common_interrupt', ' main', ' do_syscall_64', ' entry_SYSCALL_64_after_hwframe', ' </TASK>',
+    ]);
+  });
+
+  it('a task-context backtrace is one <TASK> section', () => {
+    const { r } = record(`void main(void) { dump_stack(); }`);
+    const lines = r.text.split('\n');
+    expect(lines.filter((l) => /^ <\/?(IRQ|TASK)>$/.test(l))).toEqual([' <TASK>', ' </TASK>']);
+  });
+});
