@@ -184,6 +184,12 @@ export interface DowngradeEvent extends EventBase {
 export interface IrqStateEvent extends EventBase {
   kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off';
   api: string;
+  /**
+   * The IP the kernel recorded for this transition (its irqtrace caller), so
+   * that every counted event prints with a caller. Optional: without it,
+   * consumers derive one from `api` and the stack.
+   */
+  ip?: Frame;
 }
 
 /** Entering/leaving interrupt context (ctx is the state inside the context on enter, outside on exit). */
