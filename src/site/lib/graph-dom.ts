@@ -4,7 +4,7 @@
  * dependency graph of the learner's run and the report's unsafe scenario.
  */
 import { layoutGraph, type LockGraphData } from './lockgraph.ts';
-import type { Scenario } from './scenario.ts';
+import { breakPieces, type Scenario } from './scenario.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 let uid = 0;
@@ -29,16 +29,15 @@ export function graphFigure(data: LockGraphData, caption: string): HTMLElement {
     s('marker', { id: mid, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
   const svg = s(
     'svg',
-    { viewBox: `0 0 ${l.width} ${l.height}`, width: l.width, role: 'img', 'aria-labelledby': `${id}-t`, 'aria-describedby': `${id}-d` },
+    { viewBox: `0 0 ${l.width} ${l.height}`, width: l.width, style: `--w: ${l.width}px`, role: 'img', 'aria-labelledby': `${id}-t`, 'aria-describedby': `${id}-d` },
     s('title', { id: `${id}-t` }, 'Lock dependency graph of this run'),
     s('desc', { id: `${id}-d` }, desc),
     s('defs', {}, marker(`${id}-a`, 'lab-graph-arrow'), marker(`${id}-ac`, 'lab-graph-arrow lab-graph-cycle')),
   );
-  for (const e of l.edges) {
-    const g = s('g', { class: `lab-graph-edge${e.inCycle ? ' lab-graph-cycle' : ''}${e.attempted ? ' lab-graph-attempted' : ''}` }, s('path', { d: e.path, fill: 'none', 'marker-end': `url(#${id}-${e.inCycle ? 'ac' : 'a'})` }));
-    if (e.label) g.append(s('text', { x: e.lx, y: e.ly, 'text-anchor': e.anchor, class: 'lab-graph-label' }, e.label));
-    svg.append(g);
-  }
+  const edgeClass = (e: (typeof l.edges)[number]) => `lab-graph-edge${e.inCycle ? ' lab-graph-cycle' : ''}${e.attempted ? ' lab-graph-attempted' : ''}`;
+  for (const e of l.edges) svg.append(s('g', { class: edgeClass(e) }, s('path', { d: e.path, fill: 'none', 'marker-end': `url(#${id}-${e.inCycle ? 'ac' : 'a'})` })));
+  // Labels over every line (with a halo in the page's colour), so a line crossing one never hides it.
+  for (const e of l.edges) if (e.label) svg.append(s('g', { class: edgeClass(e) }, s('text', { x: e.lx, y: e.ly, 'text-anchor': e.anchor, class: 'lab-graph-label' }, e.label)));
   for (const n of l.nodes)
     svg.append(
       s('g', { class: `lab-graph-node${n.inCycle ? ' lab-graph-cycle' : ''}` }, s('rect', { x: n.x - n.w / 2, y: n.y - n.h / 2, width: n.w, height: n.h, rx: 6 }), s('text', { x: n.x, y: n.y + 4.5, 'text-anchor': 'middle' }, n.name)),
@@ -57,6 +56,7 @@ export function graphFigure(data: LockGraphData, caption: string): HTMLElement {
 export function scenarioFigure(sc: Scenario, caption: string): HTMLElement {
   const fig = document.createElement('figure');
   fig.className = 'lab-lanes';
+  fig.style.setProperty('--lanes', String(sc.lanes.length));
   fig.tabIndex = 0;
   fig.setAttribute('role', 'group');
   fig.setAttribute('aria-label', caption);
@@ -87,7 +87,10 @@ export function scenarioFigure(sc: Scenario, caption: string): HTMLElement {
       td.className = `lab-lanes-step${/^<.*>$/.test(st.text) ? ' lab-lanes-event' : ''}`;
       td.style.paddingInlineStart = `${0.6 + st.indent * 1.2}rem`;
       const code = document.createElement('code');
-      code.textContent = st.text;
+      breakPieces(st.text).forEach((piece, k) => {
+        if (k) code.append(document.createElement('wbr'));
+        code.append(piece);
+      });
       td.append(code);
     });
   });

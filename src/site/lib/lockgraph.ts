@@ -60,6 +60,8 @@ export interface GraphLayout {
 type Loose = Record<string, unknown>;
 
 const CHAR_W = 7.4;
+/** Width of one character of an edge label (11px monospace is 0.6 em = 6.6px wide; a little more for wider fonts). */
+const LABEL_CHAR_W = 6.9;
 const NODE_H = 30;
 
 /** Finds a cycle by DFS when the caller did not name one (lockdep's BFS finds the same kind of loop). */
@@ -191,15 +193,15 @@ export function layoutGraph(g: LockGraphData): GraphLayout {
       inCycle: cycleEdges.has(`${e.from}\u0000${e.to}`),
     });
   }
-  const labelPad = Math.max(0, ...g.edges.map((e) => (e.label?.length ?? 0) * 6.2));
-  const minX = Math.min(...nodes.map((x) => x.x - x.w / 2), ...edges.map((e) => (e.anchor === 'end' ? e.lx - (e.label?.length ?? 0) * 6.2 : e.anchor === 'middle' ? e.lx - labelPad / 2 : e.lx)));
+  const labelPad = Math.max(0, ...g.edges.map((e) => (e.label?.length ?? 0) * LABEL_CHAR_W));
+  const minX = Math.min(...nodes.map((x) => x.x - x.w / 2), ...edges.map((e) => (e.anchor === 'end' ? e.lx - (e.label?.length ?? 0) * LABEL_CHAR_W : e.anchor === 'middle' ? e.lx - labelPad / 2 : e.lx)));
   const shift = minX < 10 ? 10 - minX : 0;
   for (const x of nodes) x.x += shift;
   for (const e of edges) {
     e.lx += shift;
     e.path = e.path.replace(/(-?[\d.]+),(-?[\d.]+)/g, (_, a, b) => `${f(Number(a) + shift)},${b}`);
   }
-  const maxX = Math.max(...nodes.map((x) => x.x + x.w / 2), ...edges.map((e) => (e.anchor === 'start' ? e.lx + (e.label?.length ?? 0) * 6.2 : e.lx + labelPad / 2)));
+  const maxX = Math.max(...nodes.map((x) => x.x + x.w / 2), ...edges.map((e) => (e.anchor === 'start' ? e.lx + (e.label?.length ?? 0) * LABEL_CHAR_W : e.lx + labelPad / 2)));
   const maxY = Math.max(...nodes.map((x) => x.y + x.h / 2), ...edges.map((e) => e.ly + 8));
   return { width: Math.ceil(maxX + 16), height: Math.ceil(maxY + 16), nodes, edges };
 }

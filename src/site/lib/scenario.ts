@@ -62,3 +62,13 @@ export function parseScenario(text: string): Scenario | null {
   const steps: ScenarioStep[] = raw.map((r) => ({ lane: r.lane, text: r.text, indent: Math.max(0, Math.round((r.start - edge[r.lane]) / 2)) }));
   return { lanes: cols.map((c) => c.title), steps, outcome };
 }
+
+/**
+ * A step's text cut where a line may break without splitting a name: after
+ * "(" "," and spaces, before "->" and ".". Lanes are narrow on a phone, and
+ * `lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu))` must not break inside an
+ * identifier; the pieces are joined with <wbr>.
+ */
+export function breakPieces(text: string): string[] {
+  return text.split(/(?<=[(, ])|(?=->)|(?<=[\w)\]])(?=\.\w)/).filter((x) => x !== '');
+}

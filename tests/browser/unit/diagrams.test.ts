@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../../src/site/lib/scenario.ts';
+import { breakPieces, parseScenario } from '../../../src/site/lib/scenario.ts';
 import { findCycle, layoutGraph } from '../../../src/site/lib/lockgraph.ts';
 import { toGraphData } from '../../../src/site/lib/lockgraph-run.ts';
 import { frameLine, functionLines } from '../../../src/site/lib/terminal.ts';
@@ -61,6 +61,18 @@ describe('parseScenario', () => {
   });
 });
 
+describe('scenario step break points', () => {
+  it('breaks after "(" and "," and before "->" and ".", never inside a name, and loses no character', () => {
+    for (const t of ['lock(&per_cpu(wakeup_vcpus_on_cpu_lock, cpu));', 'lock(&dist->lpi_xa.xa_lock);', '<Interrupt>', 'lock(&vgic_cpu->ap_list_lock);']) {
+      const p = breakPieces(t);
+      expect(p.join('')).toBe(t);
+      for (let i = 1; i < p.length; i++) expect(/\w$/.test(p[i - 1]) && /^\w/.test(p[i]), `${p[i - 1]}|${p[i]}`).toBe(false);
+    }
+    expect(breakPieces('lock(&dist->lpi_xa.xa_lock);')).toEqual(['lock(', '&dist', '->lpi_xa', '.xa_lock);']);
+    expect(breakPieces('<Interrupt>')).toEqual(['<Interrupt>']);
+  });
+});
+
 describe('lock graph', () => {
   const abba = {
     nodes: [
@@ -94,6 +106,27 @@ describe('lock graph', () => {
       expect(n.y + n.h / 2).toBeLessThanOrEqual(l.height);
     }
     expect(l.edges[0].path).not.toBe(l.edges[1].path);
+  });
+
+  it('keeps long edge labels inside the drawing on every side (11px monospace is 6.6px a character)', () => {
+    // The vgic exercise's graph: labels of 38 characters left and right of the ring were cut off at x < 0.
+    const g = {
+      nodes: ['fs_reclaim', '&dist->lpi_xa.xa_lock', 'rcu_read_lock', '&irq->irq_lock', '&vgic_cpu->ap_list_lock', '&irq->irq_lock#2'].map((name, i) => ({ id: String(i), name })),
+      edges: [
+        { from: '4', to: '1', label: 'vgic_queue_irq_unlock() vgic-irq.c:171' },
+        { from: '1', to: '4', label: 'refused: vgic-irq.c:129' },
+        { from: '4', to: '5', label: 'vgic_queue_irq_unlock() vgic-irq.c:172' },
+        { from: '4', to: '3', label: 'vgic_queue_irq_unlock() vgic-irq.c:172' },
+        { from: '1', to: '3', label: 'vgic_its_inv_lpi() its.c:52' },
+      ],
+    };
+    const l = layoutGraph(g);
+    for (const e of l.edges) {
+      const w = e.label!.length * 6.6;
+      const left = e.anchor === 'start' ? e.lx : e.anchor === 'end' ? e.lx - w : e.lx - w / 2;
+      expect(left, e.label).toBeGreaterThanOrEqual(0);
+      expect(left + w, e.label).toBeLessThanOrEqual(l.width);
+    }
   });
 
   it('has no cycle in a chain', () => {
