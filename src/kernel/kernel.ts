@@ -223,6 +223,8 @@ export function createTask(k: Kernel, comm: string, kind: TaskKind, cpu: number,
     lockdepOff: 0,
     exec: undefined as unknown as Exec,
     bottom,
+    // copy_process() starts a task's irqtrace with softirqs enabled there, at event 0.
+    irqtrace: { events: 0, last: { softirqs_on: { n: 0, ip: synth('copy_process') }, hardirqs_off: { n: 0, ip: synth('copy_process') } } },
   };
   t.exec = { kind: 'task', cpu: c, task: t, frames: [], below: bottom };
   k.tasks.push(t);
@@ -245,7 +247,24 @@ function irqEvent(k: Kernel, kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on
   const top = k.cur.frames[k.cur.frames.length - 1];
   const ip = isKernelFn(api) || !top ? synth(api) : frameOf(top);
   tr.last[kind] = { n: tr.events, ip };
-  if (listening(k)) emit(k, { kind, api, ctx: ctxNow(k) });
+  if (listening(k)) emit(k, { kind, api, ip, ctx: ctxNow(k) });
+}
+
+/**
+ * A task's first switch-in, as its irqtrace records it: IRQs were disabled
+ * on the way out of its previous life (the entry task's last
+ * syscall_exit_to_user_mode; a new thread's __schedule) and enabled on the
+ * way in (do_syscall_64's syscall entry; finish_task_switch from
+ * schedule_tail). Without this a task that never toggled IRQs itself would
+ * print `hardirqs last  enabled at (0): 0x0`, which no real task does.
+ */
+export function taskStartIrqtrace(k: Kernel): void {
+  const t = k.cur.task;
+  const cpu = k.cur.cpu;
+  if (t.kind === 'idle' || k.cur.kind !== 'task' || !cpu.irqsOn) return;
+  irqOff(k, t.kind === 'main' ? 'syscall_exit_to_user_mode' : '__schedule');
+  cpu.irqsOn = true;
+  irqEvent(k, 'hardirqs_on', t.kind === 'main' ? 'do_syscall_64' : 'finish_task_switch');
 }
 
 /** irq event stamp block (print_irqtrace_events()), from the task's own counters. */
@@ -588,7 +607,8 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
       const irqWasOn = cpu.irqsOn;
       // do_softirq() from task context saves and disables IRQs first.
       if (irqWasOn) irqOff(k, via);
-      bhDisable(k, 'handle_softirqs', 1);
+      // __local_bh_disable_ip(_RET_IP_, SOFTIRQ_OFFSET): recorded at handle_softirqs' caller.
+      bhDisable(k, via, 1);
       if (listening(k)) emit(k, { kind: 'softirq_enter', ctx: ctxNow(k) });
       cpu.irqsOn = true;
       irqEvent(k, 'hardirqs_on', 'handle_softirqs');
@@ -610,7 +630,7 @@ export function* runSoftirqs(k: Kernel, cpu: Cpu, via: string): Gen<void> {
       irqOff(k, 'handle_softirqs');
       if (listening(k)) emit(k, { kind: 'softirq_exit', ctx: ctxNow(k) });
       task.softirq -= 1;
-      if (task.softirq === 0) irqEvent(k, 'softirqs_on', 'handle_softirqs');
+      if (task.softirq === 0) irqEvent(k, 'softirqs_on', via);
       // do_softirq()'s local_irq_restore(); from irq_exit the interrupt return restores IRQs.
       if (irqWasOn) yield* irqOn(k, via);
     });

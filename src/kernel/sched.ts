@@ -4,7 +4,7 @@
  * the next runnable task in creation order — which is all lockdep needs. The
  * policy is a plain object so an interleaving explorer can replace it.
  */
-import { emit, hardirq, KillTask, listening, ctxNow, printk, StopRun, type Kernel } from './kernel.ts';
+import { emit, hardirq, KillTask, listening, ctxNow, printk, StopRun, taskStartIrqtrace, type Kernel } from './kernel.ts';
 import { flat, runFlat, stackOf, synthFrames, type Gen, type Task } from './state.ts';
 import { callTraceLines } from '../events/format.ts';
 
@@ -57,6 +57,7 @@ export function runScheduler(k: Kernel, policy: SchedPolicy, hooks: SchedHooks):
       if (!flatGens.has(t.gen!)) {
         t.gen = flat(t.gen!) as Gen;
         flatGens.add(t.gen);
+        taskStartIrqtrace(k);
       }
       const r = t.gen!.next();
       done = r.done === true;

@@ -5,6 +5,7 @@
  */
 import type { EventContext, LockdepMap } from '../events/types.ts';
 import { type ClassRegistry } from './classes.ts';
+import { synth } from './reports/common.ts';
 import { INITIAL_CHAIN_KEY, type CpuState, type HeldLock, type LockClass, type TaskState } from './types.ts';
 
 export function newTaskState(ctx: EventContext): TaskState {
@@ -20,10 +21,11 @@ export function newTaskState(ctx: EventContext): TaskState {
       irqEvents: 0,
       hardirqEnableEvent: 0,
       hardirqEnableIp: undefined,
+      // copy_process() seeds these (event 0): a task that never toggled BHs still shows where they were enabled.
       hardirqDisableEvent: 0,
-      hardirqDisableIp: undefined,
+      hardirqDisableIp: synth('copy_process'),
       softirqEnableEvent: 0,
-      softirqEnableIp: undefined,
+      softirqEnableIp: synth('copy_process'),
       softirqDisableEvent: 0,
       softirqDisableIp: undefined,
     },

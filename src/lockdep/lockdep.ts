@@ -6,7 +6,7 @@
  * hooks and the one-shot debug_locks switch. Reports are built by
  * ./reports/*.ts; this module decides when.
  */
-import type { EventContext, KernelEvent, KernelLog, LockdepConfig, LockdepMap, ReadMode, Report, Stack } from '../events/types.ts';
+import type { EventContext, Frame, KernelEvent, KernelLog, LockdepConfig, LockdepMap, ReadMode, Report, Stack } from '../events/types.ts';
 import { taskName } from '../events/format.ts';
 import { createChainCache, hlockId, iterateChainKey, lookupChainCacheAdd, type ChainCache } from './chains.ts';
 import { className, createRegistry, mapInfo, registerLockClass, reinitMap, type ClassRegistry } from './classes.ts';
@@ -125,6 +125,8 @@ export function taskOf(st: LockdepState, ctx: EventContext): TaskState {
     ts = newTaskState(ctx);
     st.tasks.set(ctx.task.pid, ts);
   }
+  // set_task_comm() renames a task: reports print its name as of now.
+  ts.task = ctx.task;
   ts.lastCtx = ctx;
   return ts;
 }
@@ -703,10 +705,12 @@ export function lockInit(st: LockdepState, e: Extract<KernelEvent, { kind: 'lock
 // IRQ state and contexts
 
 /** The IP an irq-state transition is recorded at: the named kernel function, or the inline caller. */
-function ipOf(e: { api: string; ctx: EventContext }) {
+function ipOf(e: { api: string; ip?: Frame; ctx: EventContext }): Frame {
+  // The kernel says which caller it recorded; lockdep prints the same one.
+  if (e.ip) return e.ip;
   for (const f of e.ctx.stack) if (f.fn === e.api) return f;
   if (/^(_|asm_|irqentry_|irq_)/.test(e.api)) return synth(e.api);
-  return callerFrame(e.ctx.stack);
+  return callerFrame(e.ctx.stack) ?? synth(e.api);
 }
 
 export function irqState(st: LockdepState, e: Extract<KernelEvent, { kind: 'hardirqs_on' | 'hardirqs_off' | 'softirqs_on' | 'softirqs_off' }>): void {

@@ -20,6 +20,7 @@ export interface PrintEnv {
 /** Offsets of lockdep's and the lock API's own functions, as a 6.x x86-64 build prints them. */
 const KNOWN: Record<string, [number, number]> = {
   lock_acquire: [0xce, 0x2d0],
+  copy_process: [0x1f5e, 0x7530],
   __lock_acquire: [0x948, 0x1ef0],
   lock_release: [0x147, 0x2f0],
   dump_stack_lvl: [0x5b, 0x77],

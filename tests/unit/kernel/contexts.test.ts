@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SchedPolicy } from '../../../src/kernel/sched.ts';
-import { record, summary } from './helpers.ts';
+import { isTaskStart, record, summary } from './helpers.ts';
 
 const S = (src: string) => summary(record(src).events, true);
 
@@ -320,5 +320,54 @@ void main(void) { request_irq(7, h, IRQF_NO_THREAD, "h", NULL); lab_raise_irq(0,
     const { r } = record(`void main(void) { dump_stack(); }`);
     const lines = r.text.split('\n');
     expect(lines.filter((l) => /^ <\/?(IRQ|TASK)>$/.test(l))).toEqual([' <TASK>', ' </TASK>']);
+  });
+});
+
+describe('irq event stamps from the start of a task (QA F20)', () => {
+  const stamp = (lines: readonly string[]) => {
+    const at = lines.findIndex((x) => x.startsWith('irq event stamp:'));
+    return lines.slice(at, at + 5).map((x) => x.replace(/\[<[0-9a-f]+>\] /, '').replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+/, ''));
+  };
+
+  it('each task records IRQs enabled on its first switch-in: the entry task at syscall entry, a kthread in finish_task_switch', () => {
+    const { events } = record(`static int kt(void *d) { return 0; }
+void main(void) { kthread_run(kt, NULL, "kt"); msleep(1); }`);
+    const start = events.filter(isTaskStart).map((e) => `${e.kind} ${'api' in e ? e.api : ''} ${e.ctx.task.comm} ${'ip' in e ? e.ip?.fn : ''}`);
+    expect(start).toEqual([
+      'hardirqs_off syscall_exit_to_user_mode main syscall_exit_to_user_mode',
+      'hardirqs_on do_syscall_64 main do_syscall_64',
+      'hardirqs_off __schedule kt __schedule',
+      'hardirqs_on finish_task_switch kt finish_task_switch',
+    ]);
+  });
+
+  it('a hardirq report in a task that never toggled IRQs shows its start-of-task enable and copy_process for softirqs', () => {
+    const { r } = record(`static DEFINE_RAW_SPINLOCK(a);
+static irqreturn_t h(int irq, void *dev) { raw_spin_lock(&a); raw_spin_unlock(&a); return IRQ_HANDLED; }
+void main(void) { request_irq(7, h, IRQF_NO_THREAD, "h", NULL); raw_spin_lock(&a); raw_spin_unlock(&a); lab_raise_irq(0, 7); }`, { lockdep: true });
+    expect(r.reports.map((x) => x.kind)).toEqual(['inconsistent']);
+    expect(stamp(r.reports[0]!.lines)).toEqual([
+      'irq event stamp: 3',
+      'hardirqs last  enabled at (2): do_syscall_64',
+      'hardirqs last disabled at (3): irqentry_enter',
+      'softirqs last  enabled at (0): copy_process',
+      'softirqs last disabled at (0): 0x0',
+    ]);
+  });
+
+  it('softirqs served on irq exit: every counted transition has a caller (timer callback vs the task)', () => {
+    const { r } = record(`static DEFINE_SPINLOCK(l);
+static struct timer_list t;
+static void tfn(struct timer_list *tl) { spin_lock(&l); spin_unlock(&l); }
+void main(void) { timer_setup(&t, tfn, 0); spin_lock(&l); spin_unlock(&l); mod_timer(&t, jiffies + 1); msleep(20); }`, { lockdep: true });
+    const lines = stamp(r.reports[0]!.lines);
+    for (const l of lines.slice(1)) expect(l).not.toMatch(/^.*\(([1-9]\d*)\): 0x0$/);
+    expect(lines).toEqual([
+      'irq event stamp: 3',
+      'hardirqs last  enabled at (3): handle_softirqs',
+      'hardirqs last disabled at (1): irqentry_enter',
+      'softirqs last  enabled at (0): copy_process',
+      'softirqs last disabled at (2): __irq_exit_rcu',
+    ]);
   });
 });

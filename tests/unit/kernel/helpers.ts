@@ -9,10 +9,18 @@ export function record(src: string, opts: EngineOptions = {}): { events: KernelE
   return { events, r };
 }
 
+/** The irq transitions of a task's first switch-in (taskStartIrqtrace); tested on their own in contexts.test.ts. */
+const TASK_START = new Set(['syscall_exit_to_user_mode', 'do_syscall_64', '__schedule', 'finish_task_switch']);
+
+export function isTaskStart(e: KernelEvent): boolean {
+  return (e.kind === 'hardirqs_on' || e.kind === 'hardirqs_off') && TASK_START.has(e.api);
+}
+
 /** One line per lock/irq/context event: `acquire spin_lock_irqsave &k->k_lock r0 cpu0 HE0 SE1 HC0 SC0`. */
 export function summary(events: KernelEvent[], withCtx = false): string[] {
   const out: string[] = [];
   for (const e of events) {
+    if (isTaskStart(e)) continue;
     const c = e.ctx;
     const st = withCtx ? ` cpu${c.cpu} ${c.task.comm} HE${+c.hardirqsEnabled} SE${+c.softirqsEnabled} HC${c.hardirqCount} SC${c.softirqCount} P${c.preemptCount}` : '';
     switch (e.kind) {

@@ -306,11 +306,11 @@ void main(void) { f(); }`);
     const l = r.reports[0]!.lines;
     const at = l.findIndex((x) => x.startsWith('irq event stamp:'));
     expect(l.slice(at, at + 5).map((x) => x.replace(/\[<[0-9a-f]+>\] /, '').replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+/, ''))).toEqual([
-      'irq event stamp: 5',
-      'hardirqs last  enabled at (4): __local_bh_enable_ip',
-      'hardirqs last disabled at (5): _raw_spin_lock_irqsave',
-      'softirqs last  enabled at (3): f',
-      'softirqs last disabled at (1): f',
+      'irq event stamp: 7',
+      'hardirqs last  enabled at (6): __local_bh_enable_ip',
+      'hardirqs last disabled at (7): _raw_spin_lock_irqsave',
+      'softirqs last  enabled at (5): f',
+      'softirqs last disabled at (3): f',
     ]);
   });
 
