@@ -451,7 +451,15 @@ function checkInit(cx: Ctx, init: Initializer): void {
       for (const d of item.designators) if (d.kind === 'IndexDesignator') checkExpr(cx, d.index);
       checkInit(cx, item.value);
     }
-  } else checkExpr(cx, init);
+  } else checkValue(cx, init);
+}
+
+/** An expression whose value is used: a call of a void function has none (gcc rejects it). */
+function checkValue(cx: Ctx, e: Expr): void {
+  checkExpr(cx, e);
+  if (e.kind === 'Call' && e.callee.kind === 'Ident' && resolve(cx, typeOf(cx, e))?.kind === 'VoidType') {
+    cx.out.push(diag(e.pos, 'void value not ignored as it ought to be', `'${e.callee.name}' returns void: call it as a statement of its own, or make it return a value`));
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -524,16 +532,20 @@ function checkExpr(cx: Ctx, e: Expr): void {
       }
       return;
     case 'Unary':
+      if (e.op === '&') checkExpr(cx, e.operand);
+      else checkValue(cx, e.operand);
+      if (e.op === '*') checkDeref(cx, e.operand, e.pos);
+      return;
     case 'Update':
       checkExpr(cx, e.operand);
       return;
     case 'Binary':
-      checkExpr(cx, e.left);
-      checkExpr(cx, e.right);
+      checkValue(cx, e.left);
+      checkValue(cx, e.right);
       return;
     case 'Assign':
       checkExpr(cx, e.target);
-      checkExpr(cx, e.value);
+      checkValue(cx, e.value);
       return;
     case 'Conditional':
       checkExpr(cx, e.cond);
@@ -558,6 +570,7 @@ function checkExpr(cx: Ctx, e: Expr): void {
     case 'Member': {
       checkExpr(cx, e.object);
       const ot = typeOf(cx, e.object);
+      if (!memberAccessOk(cx, e, ot)) return;
       const st = e.arrow ? pointee(cx, ot) : ot;
       checkField(cx, st, e.field, e.pos);
       return;
@@ -592,7 +605,7 @@ function checkCall(cx: Ctx, e: Extract<Expr, { kind: 'Call' }>): void {
   // A program may define its own container_of-like helper; then its arguments are ordinary expressions.
   const memberIdx = name !== null && key !== null && !cx.g.functions.has(key) ? MEMBER_ARG[name] : undefined;
   e.args.forEach((a, i) => {
-    if (i !== memberIdx) checkExpr(cx, a);
+    if (i !== memberIdx) checkValue(cx, a);
   });
   if (memberIdx !== undefined && e.args[memberIdx]) {
     const typeArg = e.args.find((a) => a.kind === 'TypeArg');
@@ -676,6 +689,31 @@ function checkField(cx: Ctx, t: TypeNode | null, field: string, pos: SourcePos):
   const s = closest(field, allFields(sd).flatMap((x) => (x.name ? [x.name] : [])));
   cx.out.push(diag(pos, `'${kw} ${sd.name ?? '(anonymous)'}' has no member named '${field}'`, s ? `did you mean '${s}'?` : `its members are: ${allFields(sd).map((x) => x.name).filter(Boolean).join(', ')}`));
   return null;
+}
+
+/** `*n` with n an integer: gcc's `invalid type argument of unary '*'`. Only when the type is statically clear. */
+function checkDeref(cx: Ctx, operand: Expr, pos: SourcePos): void {
+  const t = operand.kind === 'IntLit' || operand.kind === 'CharLit' ? null : resolve(cx, typeOf(cx, operand));
+  const have = operand.kind === 'IntLit' || operand.kind === 'CharLit' ? 'int' : t?.kind === 'IntType' ? typeName(cx, t) : null;
+  if (have === null) return;
+  cx.out.push(diag(pos, `invalid type argument of unary '*' (have '${have}')`, 'only a pointer can be dereferenced; did you mean the value itself, or a multiplication?'));
+}
+
+/** `.` on a pointer or `->` on a struct value: gcc's errors, when the object's type is statically clear. */
+function memberAccessOk(cx: Ctx, e: Extract<Expr, { kind: 'Member' }>, ot: TypeNode | null): boolean {
+  const r = resolve(cx, ot);
+  if (!r) return true;
+  if (e.arrow && (r.kind === 'StructType' || r.kind === 'IntType')) {
+    const have = typeName(cx, r) ?? (r.kind === 'StructType' ? `${r.union ? 'union' : 'struct'} (anonymous)` : 'int');
+    cx.out.push(diag(e.pos, `invalid type argument of '->' (have '${have}')`, r.kind === 'StructType' ? `it is a struct, not a pointer to one: write '.${e.field}'` : 'only a pointer to a struct has members'));
+    return false;
+  }
+  if (!e.arrow && r.kind === 'PointerType' && structOf(cx, r.to)) {
+    const name = e.object.kind === 'Ident' ? `'${e.object.name}'` : 'the left side';
+    cx.out.push(diag(e.pos, `${name} is a pointer; did you mean to use '->'?`, `write '->${e.field}' to reach a member through a pointer`));
+    return false;
+  }
+  return true;
 }
 
 /** Static type of an expression, as far as cheaply known; null = unknown. */

@@ -222,3 +222,32 @@ describe('agreement with the simulated kernel', () => {
     expect([...KERNEL_TYPEDEFS].filter((t) => !runtime.has(t) && !byName.has(t))).toEqual([]);
   });
 });
+
+describe('type errors gcc rejects, where the static type is known (QA F18)', () => {
+  it("'->' on a struct value and '.' on a pointer to a struct", () => {
+    expect(check(`struct s { int a; };
+void f(void) { struct s x; struct s *p = &x; x->a = 2; p.a = 3; x.a = p->a; }`)).toEqual([
+      "2:47: invalid type argument of '->' (have 'struct s') | it is a struct, not a pointer to one: write '.a'",
+      "2:57: 'p' is a pointer; did you mean to use '->'? | write '->a' to reach a member through a pointer",
+    ]);
+  });
+
+  it("unary '*' on an integer; not on pointers, arrays or unknown types", () => {
+    expect(check(`void f(int *q, int n) { int arr[2]; long v = 0; v = v + *2; v = *n; v = *q + *arr; v = *(int *)q; }`)).toEqual([
+      "1:57: invalid type argument of unary '*' (have 'int')",
+      "1:65: invalid type argument of unary '*' (have 'int')",
+    ].map((m) => `${m} | only a pointer can be dereferenced; did you mean the value itself, or a multiplication?`));
+  });
+
+  it('the value of a void function used in an initializer, assignment, operand or argument', () => {
+    const hint = " | 'g' returns void: call it as a statement of its own, or make it return a value";
+    expect(check(`static void g(void) { }
+static int h(int x) { return x; }
+void f(void) { int v = g(); v = g(); v = 1 + g(); h(g()); g(); (void)h(1); }`)).toEqual([
+      `3:24: void value not ignored as it ought to be${hint}`,
+      `3:33: void value not ignored as it ought to be${hint}`,
+      `3:46: void value not ignored as it ought to be${hint}`,
+      `3:53: void value not ignored as it ought to be${hint}`,
+    ]);
+  });
+});
