@@ -26,7 +26,8 @@ options:
                           PROVE_RAW_LOCK_NESTING (default y: spinlock_t {3:3})
                           PREEMPT_RT (default n)
                           LOCKDEP_FORCE_READ_LOCK_RECURSIVE (default n)
-                        these win over the program's own #define CONFIG_*
+                        the program sees the same set (=n: CONFIG_X undefined,
+                        =y: defined to 1); these win over its own #define/#undef
   --keep-going          keep lockdep reporting after the first report (a teaching
                         knob; the real lockdep turns itself off after one report)
   --max-steps <N>       interpreter step budget (default 2000000)
