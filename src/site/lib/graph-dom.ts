@@ -37,7 +37,7 @@ export function graphFigure(data: LockGraphData, caption: string): HTMLElement {
   const edgeClass = (e: (typeof l.edges)[number]) => `lab-graph-edge${e.inCycle ? ' lab-graph-cycle' : ''}${e.attempted ? ' lab-graph-attempted' : ''}`;
   for (const e of l.edges) svg.append(s('g', { class: edgeClass(e) }, s('path', { d: e.path, fill: 'none', 'marker-end': `url(#${id}-${e.inCycle ? 'ac' : 'a'})` })));
   // Labels over every line (with a halo in the page's colour), so a line crossing one never hides it.
-  for (const e of l.edges) if (e.label) svg.append(s('g', { class: edgeClass(e) }, s('text', { x: e.lx, y: e.ly, 'text-anchor': e.anchor, class: 'lab-graph-label' }, e.label)));
+  for (const e of l.edges) if (e.label) svg.append(s('g', { class: `lab-graph-elabel${e.inCycle ? ' lab-graph-cycle' : ''}` }, s('text', { x: e.lx, y: e.ly, 'text-anchor': e.anchor, class: 'lab-graph-label' }, e.label)));
   for (const n of l.nodes)
     svg.append(
       s('g', { class: `lab-graph-node${n.inCycle ? ' lab-graph-cycle' : ''}` }, s('rect', { x: n.x - n.w / 2, y: n.y - n.h / 2, width: n.w, height: n.h, rx: 6 }), s('text', { x: n.x, y: n.y + 4.5, 'text-anchor': 'middle' }, n.name)),
