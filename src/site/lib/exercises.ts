@@ -4,18 +4,16 @@
  * loader (src/grader/load.ts), so the site shows exactly what the CLI grades.
  *
  * A malformed folder fails the build with the loader's message naming the
- * file and field. Until the grader lands, the exercise list is empty.
+ * file and field.
  */
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Exercise } from '../../grader/types.ts';
+import { COURSE_ORDER } from '../../grader/catalog.ts';
+import { loadAllExercises as loadExerciseFolders } from '../../grader/load-node.ts';
+import { formatLoadError } from '../../grader/schema.ts';
 import { starterHash } from './progress.ts';
 
-type LoadFn = (slug: string, files: ReadonlyMap<string, string>, dir?: string) => { exercise?: Exercise; errors: { file: string; field: string; message: string }[] };
-const loaders = import.meta.glob<{ loadExercise?: LoadFn }>('../../grader/load.ts');
-const catalogs = import.meta.glob<{ COURSE_ORDER?: string[] }>('../../grader/catalog.ts', { eager: true });
-const COURSE_ORDER: string[] = Object.values(catalogs)[0]?.COURSE_ORDER ?? [];
-
+// The build runs from the project root; a bundled module's own URL is not a stable anchor.
 const ROOT = join(process.cwd(), 'exercises');
 
 /** What an exercise page needs; serialised into the page as JSON. No solution here. */
@@ -38,37 +36,14 @@ export interface ExerciseView {
   starterHash: string;
 }
 
-function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p).split(sep).join('/'), readFileSync(p, 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 let cache: Exercise[] | null = null;
 
+/** Every exercise, loaded by the grader's own loader; a malformed folder fails the build naming file and field. */
 export async function loadAllExercises(): Promise<Exercise[]> {
   if (cache) return cache;
-  const load = Object.values(loaders)[0];
-  const mod = load ? await load() : null;
-  if (!mod?.loadExercise || !existsSync(ROOT)) return (cache = []);
-  const out: Exercise[] = [];
-  const problems: string[] = [];
-  for (const slug of readdirSync(ROOT).sort()) {
-    const dir = join(ROOT, slug);
-    if (!statSync(dir).isDirectory() || slug.startsWith('_') || slug.startsWith('.')) continue;
-    const r = mod.loadExercise(slug, readTree(dir), `exercises/${slug}`);
-    if (r.exercise) out.push(r.exercise);
-    else problems.push(...r.errors.map((e) => `${e.file}${e.field ? ` (${e.field})` : ''}: ${e.message}`));
-  }
-  if (problems.length) throw new Error(`Malformed exercise folder(s):\n  ${problems.join('\n  ')}`);
-  return (cache = out);
+  const { exercises, errors } = loadExerciseFolders(ROOT);
+  if (errors.length) throw new Error(`Malformed exercise folder(s):\n  ${errors.map(formatLoadError).join('\n  ')}`);
+  return (cache = exercises);
 }
 
 export function toView(ex: Exercise): ExerciseView {

@@ -14,7 +14,7 @@ export { RUN_STEP_BUDGET, RUN_TIME_BUDGET_MS };
 /** What a caller gets back: the result, or why there is none. */
 export type Outcome<T> =
   | { ok: true; value: T; ms: number }
-  | { ok: false; reason: 'timeout' | 'error' | 'missing'; message: string; ms: number };
+  | { ok: false; reason: 'timeout' | 'error'; message: string; ms: number };
 
 /** How long past the engine's own limit we wait before killing the worker. */
 const GRACE_MS = 5_000;
@@ -101,7 +101,7 @@ function outcome<T>(res: WorkerResponse | null, ms: number, pick: (r: WorkerResp
       ms,
     };
   }
-  if (res.type === 'error') return { ok: false, reason: res.missing ? 'missing' : 'error', message: res.message, ms };
+  if (res.type === 'error') return { ok: false, reason: 'error', message: res.message, ms };
   const v = pick(res);
   return v === undefined ? { ok: false, reason: 'error', message: `unexpected answer ${res.type}`, ms } : { ok: true, value: v, ms };
 }

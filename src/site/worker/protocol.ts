@@ -84,8 +84,7 @@ export type WorkerResponse =
   | { type: 'run-result'; id: number; result: RunResult; graph?: LockGraphData }
   | { type: 'grade-result'; id: number; result: GradeView }
   /**
-   * The worker could not do the job. `missing` names an engine module that is
-   * not built into this site; anything else is a bug reported as text, never a
-   * stack trace.
+   * The worker could not do the job (exercise data not found, an engine bug):
+   * reported as text, never a stack trace.
    */
-  | { type: 'error'; id: number; message: string; missing?: 'engine' | 'grader' };
+  | { type: 'error'; id: number; message: string };

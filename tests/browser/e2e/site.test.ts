@@ -12,7 +12,6 @@ import { openBrowser, shot, watch, type Session } from './browser.ts';
 
 const siteUrl = inject('siteUrl');
 const distDir = inject('distDir');
-const hasEngine = existsSync('src/engine/index.ts');
 
 /** Every HTML page of the build, as a path relative to the base (`lessons/foundations/abba/`). */
 function pages(): string[] {
@@ -106,7 +105,7 @@ describe('the built site under a sub-path', () => {
     }
   });
 
-  it.skipIf(!hasEngine)("draws the dependency-graph lesson's graph from the model, cycle highlighted", async () => {
+  it("draws the dependency-graph lesson's graph from the model, cycle highlighted", async () => {
     const page = await s.context.newPage();
     await page.goto(`${siteUrl}lessons/foundations/dependency-graph/`, { waitUntil: 'networkidle' });
     const svg = page.locator('.lab-graph svg').first();
@@ -142,7 +141,7 @@ describe('the built site under a sub-path', () => {
     await page.close();
   });
 
-  it.skipIf(!existsSync('src/explain/index.ts'))('explains a pasted report on the explain page, line by line, accessibly', async () => {
+  it('explains a pasted report on the explain page, line by line, accessibly', async () => {
     const page = await s.context.newPage();
     const w = watch(page);
     await page.goto(`${siteUrl}explain/`, { waitUntil: 'networkidle' });
@@ -287,8 +286,8 @@ describe('the built site under a sub-path', () => {
       return { ok: r.ok, reason: r.reason, message: r.message, ms: r.ms, ticks, workers: runner.workers() };
     });
     expect(outcome.ok).toBe(false);
-    // With no engine in the build the worker answers at once ("missing"); with one, only the watchdog can end it.
-    if (hasEngine) {
+    // Only the watchdog can end it.
+    {
       expect(outcome.reason).toBe('timeout');
       expect(outcome.message).toMatch(/restarted/);
       expect(outcome.ms).toBeGreaterThanOrEqual(1400);
@@ -300,11 +299,11 @@ describe('the built site under a sub-path', () => {
         return { ok: r.ok, status: r.ok ? r.value.status : r.message, workers: runner.workers() };
       });
       expect(again).toEqual({ ok: true, status: 'clean', workers: 2 });
-    } else expect(outcome.reason).toBe('missing');
+    }
     await page.close();
   });
 
-  it.skipIf(!hasEngine)('runs a lesson example and shows the circular report in the terminal', async () => {
+  it('runs a lesson example and shows the circular report in the terminal', async () => {
     const page = await s.context.newPage();
     await page.goto(`${siteUrl}lessons/foundations/abba/`, { waitUntil: 'networkidle' });
     const box = page.locator('lab-runnable').first();

@@ -15,7 +15,6 @@ describe('decodeSplat (the annotated splat at build time)', () => {
     const d = await decodeSplat(splat + '\n\n');
     expect(d.lines.map((l) => l.text)).toEqual(splat.split('\n'));
     expect(d.lines.map((l) => l.n)).toEqual([1, 2, 3, 4]);
-    if (!d.decoded) return; // built without src/explain: plain lines only
     expect(d.kinds).toEqual(['inconsistent']);
     const header = d.lines[1];
     expect(header.role).toBe('header');

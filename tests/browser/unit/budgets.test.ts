@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { RUN_STEP_BUDGET, RUN_TIME_BUDGET_MS } from '../../../src/site/lib/budgets.ts';
 import { summarize } from '../../../src/site/lib/terminal.ts';
 import type { RunResult } from '../../../src/engine/api.ts';
-
-const hasEngine = existsSync('src/engine/index.ts');
-const hasGrader = existsSync('src/grader/grade.ts');
+import { runProgram } from '../../../src/engine/index.ts';
+import { DEFAULT_BUDGETS } from '../../../src/grader/grade.ts';
 
 function budgetResult(kind: 'steps' | 'time' | 'memory', message: string): RunResult {
   return { status: 'budget', diagnostics: [], log: [], text: '', reports: [], checks: [], budget: { kind, message }, stats: { steps: 1234, events: 0, timeMs: 20_001, heapBytes: 0 } };
 }
 
 describe('Run budgets (QA F26: the step budget decides, the wall clock is only a safety net)', () => {
-  it('matches the grader: same step budget, same wall-clock net', async () => {
-    if (!hasGrader) return;
-    const { DEFAULT_BUDGETS } = await import('../../../src/grader/grade.ts');
+  it('matches the grader: same step budget, same wall-clock net', () => {
     expect(RUN_STEP_BUDGET).toBe(DEFAULT_BUDGETS.maxSteps);
     expect(RUN_TIME_BUDGET_MS).toBe(DEFAULT_BUDGETS.maxTimeMs);
   });
@@ -27,9 +23,7 @@ describe('Run budgets (QA F26: the step budget decides, the wall clock is only a
     expect(time).not.toMatch(/ran too long/);
   });
 
-  it('ends an endless loop on the step budget with the page\'s options, not on the clock', async () => {
-    if (!hasEngine) return;
-    const { runProgram } = await import('../../../src/engine/index.ts');
+  it('ends an endless loop on the step budget with the page\'s options, not on the clock', () => {
     const r = runProgram([{ path: 'loop.c', text: 'void main(void)\n{\n\tfor (;;)\n\t\t;\n}\n' }], { maxSteps: RUN_STEP_BUDGET, maxTimeMs: RUN_TIME_BUDGET_MS });
     expect(r.status).toBe('budget');
     expect(r.budget?.kind).toBe('steps');
