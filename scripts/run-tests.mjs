@@ -55,5 +55,8 @@ if (existsSync(browserConfig)) {
 }
 
 rmSync(dir, { recursive: true, force: true });
+// A suite that crashed (e.g. the site build inside the browser suite) is a failure
+// the summary line must show, not only the exit code.
+if (crashed && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || crashed ? 1 : 0);

@@ -6,7 +6,8 @@
  * A malformed folder fails the build with the loader's message naming the
  * file and field.
  */
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { Exercise } from '../../grader/types.ts';
 import { COURSE_ORDER } from '../../grader/catalog.ts';
 import { loadAllExercises as loadExerciseFolders } from '../../grader/load-node.ts';
